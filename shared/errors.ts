@@ -1,0 +1,16 @@
+// Turns zod issues into the `field` + message pairs every 4xx body carries, so the edge
+// and the sidecar name bad fields the same way.
+import type { z } from "zod";
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? "(body)" : path.map(String).join(".");
+}
+
+export function describeIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+}

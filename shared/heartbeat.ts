@@ -1,0 +1,78 @@
+// The rbee wire contracts, accepted exactly as the seed writes them (see design.md).
+// Fields we add are optional, so seed senders and seed readers keep working.
+import { z } from "zod";
+import { SenderIdSchema, PoolIdSchema } from "./ids.js";
+import { MAX_CAPABILITIES } from "./limits.js";
+
+/** ISO 8601 with a zone (seed: chrono's to_rfc3339 or "2025-10-19T12:34:56Z"). */
+export const IsoTimestampSchema = z.iso.datetime({ offset: true });
+
+export const HealthStatusSchema = z.enum(["healthy", "degraded"]);
+export type HealthStatus = z.infer<typeof HealthStatusSchema>;
+
+/** Worker -> hive (sidecar) or worker -> edge: `POST /v1/heartbeat`. */
+export const WorkerHeartbeatSchema = z.object({
+  worker_id: SenderIdSchema,
+  timestamp: IsoTimestampSchema,
+  health_status: HealthStatusSchema,
+});
+export type WorkerHeartbeat = z.infer<typeof WorkerHeartbeatSchema>;
+
+const ByteCountSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * One GPU as a host reads it. VRAM may be null: a GPU that cannot be read is reported
+ * as unknown, never as an invented number.
+ */
+export const GpuReportSchema = z
+  .object({
+    id: z.number().int().nonnegative().max(1024),
+    device_name: z.string().min(1).max(128),
+    total_vram_bytes: ByteCountSchema.nullable(),
+    free_vram_bytes: ByteCountSchema.nullable(),
+    uuid: SenderIdSchema.optional(),
+    /** When the sidecar read this GPU (its clock; informational). */
+    read_at: IsoTimestampSchema.optional(),
+  })
+  .refine(
+    (g) => g.total_vram_bytes === null || g.free_vram_bytes === null || g.free_vram_bytes <= g.total_vram_bytes,
+    { message: "free_vram_bytes exceeds total_vram_bytes", path: ["free_vram_bytes"] },
+  );
+export type GpuReport = z.infer<typeof GpuReportSchema>;
+
+/** Worker status as the hive reports it (seed: "idle", "busy", "loading", ...). */
+export const WorkerStatusSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[a-z][a-z0-9_-]*$/, "use a lowercase word such as idle or busy");
+
+/** The seed's worker-state fields, as carried in a pool heartbeat. */
+export const WorkerReportSchema = z.object({
+  id: SenderIdSchema,
+  status: WorkerStatusSchema,
+  model_ref: z.string().min(1).max(512).nullable().default(null),
+  vram_bytes: ByteCountSchema.nullable().default(null),
+  gpu_id: z.number().int().nonnegative().max(1024).nullable().default(null),
+  uri: z.url().max(2048).nullable().default(null),
+  capabilities: z.array(z.string().min(1).max(64)).max(MAX_CAPABILITIES).default([]),
+  protocol: z.string().min(1).max(32).nullable().default(null),
+  health_status: HealthStatusSchema.optional(),
+});
+export type WorkerReport = z.infer<typeof WorkerReportSchema>;
+
+/** Hive -> queen: `POST /v2/pools/{id}/heartbeat`. Array sizes are checked before this. */
+export const PoolHeartbeatSchema = z.object({
+  pool_id: PoolIdSchema,
+  timestamp: IsoTimestampSchema,
+  gpus: z.array(GpuReportSchema),
+  workers: z.array(WorkerReportSchema),
+  /** Ours: which host sent it; a pool spans many hosts. Seed hives omit it. */
+  host_id: SenderIdSchema.optional(),
+  /** Ours: the host is shutting down; mark it and its workers as left at once. */
+  leaving: z.boolean().optional(),
+});
+export type PoolHeartbeat = z.infer<typeof PoolHeartbeatSchema>;
+
+/** The host id used for seed hives that do not send `host_id`. */
+export const DEFAULT_HOST_ID = "default";

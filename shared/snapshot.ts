@@ -1,0 +1,82 @@
+// The pool snapshot served at `GET /v2/pools/{id}`: the seed's pool-heartbeat shape
+// (pool_id, timestamp, gpus[], workers[]) aggregated over every host, plus what the
+// registry knows on its own clock. Kept as schemas so tests and clients can parse it.
+import { z } from "zod";
+import { GpuReportSchema, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
+import { PoolSettingsSchema } from "./pool-settings.js";
+
+export const SenderStateSchema = z.enum(["fresh", "stale"]);
+
+const Liveness = {
+  state: SenderStateSchema,
+  /** Edge clock, ISO 8601. */
+  last_heartbeat_at: z.string(),
+  age_s: z.number(),
+  /** Sender clock minus edge clock at the last heartbeat; null until one carried a timestamp. */
+  clock_skew_ms: z.number().nullable(),
+};
+
+export const SnapshotGpuSchema = GpuReportSchema.and(
+  z.object({
+    host_id: z.string(),
+    /** Edge clock of the heartbeat that carried this reading (`read_at` is the host's own clock). */
+    received_at: z.string(),
+    state: SenderStateSchema,
+  }),
+);
+
+export const SnapshotWorkerSchema = WorkerReportSchema.extend({
+  host_id: z.string().nullable(),
+  health_status: HealthStatusSchema.nullable(),
+  ...Liveness,
+});
+
+export const SnapshotHostSchema = z.object({
+  host_id: z.string(),
+  gpu_count: z.number(),
+  worker_count: z.number(),
+  ...Liveness,
+});
+
+export const PoolSnapshotSchema = z.object({
+  pool_id: z.string(),
+  timestamp: z.string(),
+  gpus: z.array(SnapshotGpuSchema),
+  workers: z.array(SnapshotWorkerSchema),
+  hosts: z.array(SnapshotHostSchema),
+  counts: z.object({
+    workers: z.object({ fresh: z.number(), stale: z.number() }),
+    hosts: z.object({ fresh: z.number(), stale: z.number() }),
+  }),
+  /** VRAM of GPUs on fresh hosts; GPUs that could not be read are left out and counted. */
+  vram: z.object({ total_bytes: z.number(), free_bytes: z.number(), unknown_gpus: z.number() }),
+  eviction: z.object({ suspended: z.boolean(), reason: z.string().nullable() }),
+  settings: PoolSettingsSchema,
+});
+export type PoolSnapshot = z.infer<typeof PoolSnapshotSchema>;
+export type SnapshotWorker = z.infer<typeof SnapshotWorkerSchema>;
+export type SnapshotGpu = z.infer<typeof SnapshotGpuSchema>;
+export type SnapshotHost = z.infer<typeof SnapshotHostSchema>;
+
+export const PoolEventKindSchema = z.enum([
+  "joined",
+  "stale",
+  "recovered",
+  "evicted",
+  "left",
+  "skew",
+  "eviction_suspended",
+  "eviction_resumed",
+  "restarted",
+]);
+export type PoolEventKind = z.infer<typeof PoolEventKindSchema>;
+
+export const PoolEventSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  kind: PoolEventKindSchema,
+  /** "worker:<id>", "host:<id>" or "pool". */
+  subject: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type PoolEvent = z.infer<typeof PoolEventSchema>;

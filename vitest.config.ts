@@ -1,0 +1,18 @@
+// Edge tests run inside workerd through the Workers Vitest integration, against the same
+// wrangler.toml the Worker deploys with. ADMIN_TOKEN is a test-only value.
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+    }),
+  ],
+  test: {
+    include: ["workers/**/*.test.ts", "shared/**/*.test.ts"],
+  },
+});

@@ -1,0 +1,26 @@
+// edge-pulse Worker entry. Routes:
+//   GET  /health                          {"status":"alive"} (seed Spaces ping back here)
+//   POST /v1/heartbeat, /v2/pools/...     pool registry (workers/pools/routes.ts)
+//   /v1/admin/...                         admin API, ADMIN_TOKEN (workers/pools/admin-routes.ts)
+// Cron: scheduled() (workers/scheduled.ts).
+import { Hono } from "hono";
+import { ApiError, onError } from "./http/errors.js";
+import { adminPoolRoutes } from "./pools/admin-routes.js";
+import { poolRoutes } from "./pools/routes.js";
+import { scheduled } from "./scheduled.js";
+
+export { PoolRegistry } from "./pools/pool-registry.js";
+export { PoolIndex } from "./pools/pool-index.js";
+
+const app = new Hono<{ Bindings: Env }>();
+app.onError(onError);
+app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+app.get("/health", (c) => c.json({ status: "alive" }));
+app.route("/", adminPoolRoutes);
+app.route("/", poolRoutes);
+
+export default {
+  fetch: app.fetch,
+  scheduled,
+} satisfies ExportedHandler<Env>;

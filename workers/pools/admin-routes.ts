@@ -1,0 +1,71 @@
+// Admin endpoints (ADMIN_TOKEN):
+//   POST   /v1/admin/pools/:id/tokens            issue a pool token (shown once); creates the pool
+//   GET    /v1/admin/pools/:id/tokens            list tokens (never the secrets)
+//   DELETE /v1/admin/pools/:id/tokens/:token_id  revoke
+//   GET    /v1/admin/pools/:id/settings          timing
+//   PATCH  /v1/admin/pools/:id/settings          change timing (partial); creates the pool
+//   GET    /v1/admin/pools/:id/stats             heartbeats and SQLite rows written since start
+//   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
+import { Hono } from "hono";
+import { z } from "zod";
+import { PoolSettingsPatchSchema } from "../../shared/index.js";
+import { requireAdmin } from "../auth/access.js";
+import { parseJsonBody } from "../http/body.js";
+import { ApiError, unwrap } from "../http/errors.js";
+import { poolIdParam, poolStub } from "./stub.js";
+
+export const adminPoolRoutes = new Hono<{ Bindings: Env }>();
+
+adminPoolRoutes.use("/v1/admin/*", async (c, next) => {
+  await requireAdmin(c);
+  await next();
+});
+
+const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
+
+adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
+  const poolId = poolIdParam(c);
+  const hasBody = (c.req.header("content-length") ?? "0") !== "0";
+  const body = hasBody ? await parseJsonBody(c, IssueTokenSchema) : {};
+  const issued = await poolStub(c.env, poolId).issueToken(poolId, body.label ?? null);
+  await c.env.POOL_INDEX.getByName("index").add(poolId);
+  c.header("cache-control", "no-store");
+  return c.json({ pool_id: poolId, ...issued }, 201);
+});
+
+adminPoolRoutes.get("/v1/admin/pools/:id/tokens", async (c) => {
+  const poolId = poolIdParam(c);
+  return c.json({ pool_id: poolId, tokens: unwrap(await poolStub(c.env, poolId).listTokens()) });
+});
+
+adminPoolRoutes.delete("/v1/admin/pools/:id/tokens/:token_id", async (c) => {
+  const poolId = poolIdParam(c);
+  const tokenId = c.req.param("token_id");
+  if (!/^[0-9a-f]{12}$/.test(tokenId)) throw new ApiError(400, "invalid_token_id", "token_id: expected 12 hex digits", "token_id");
+  return c.json(unwrap(await poolStub(c.env, poolId).revokeToken(tokenId)));
+});
+
+adminPoolRoutes.get("/v1/admin/pools/:id/settings", async (c) => {
+  const poolId = poolIdParam(c);
+  return c.json(unwrap(await poolStub(c.env, poolId).getSettings()));
+});
+
+adminPoolRoutes.patch("/v1/admin/pools/:id/settings", async (c) => {
+  const poolId = poolIdParam(c);
+  const patch = await parseJsonBody(c, PoolSettingsPatchSchema);
+  const settings = unwrap(await poolStub(c.env, poolId).updateSettings(poolId, patch));
+  await c.env.POOL_INDEX.getByName("index").add(poolId);
+  return c.json(settings);
+});
+
+adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
+  const poolId = poolIdParam(c);
+  return c.json(await poolStub(c.env, poolId).stats());
+});
+
+adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
+  const poolId = poolIdParam(c);
+  await poolStub(c.env, poolId).destroy();
+  await c.env.POOL_INDEX.getByName("index").remove(poolId);
+  return c.json({ pool_id: poolId, deleted: true });
+});

@@ -1,0 +1,122 @@
+// In-memory records of one pool's senders (workers and hosts) and the liveness fields both
+// share. Storage rows are derived from these; `storedSeen` remembers what storage holds so
+// steady-state heartbeats only write when a checkpoint is due.
+import {
+  CHECKPOINT_MS,
+  CLOCK_SKEW_WARN_MS,
+  staleWindowMs,
+  type GpuReport,
+  type HealthStatus,
+  type LivenessState,
+  type PoolSettings,
+  type WorkerReport,
+} from "../../shared/index.js";
+import type { HostRow, WorkerRow } from "./registry-store.js";
+
+export interface Liveness {
+  /** Edge clock of the last accepted heartbeat. */
+  lastSeen: number;
+  /** The last_seen storage holds. */
+  storedSeen: number;
+  /** Fresh: when it goes stale. Stale: when it is evicted. */
+  deadline: number;
+  state: LivenessState;
+  /** Sender's own timestamp of the last accepted heartbeat (ordering and skew only). */
+  senderTs: number | null;
+  skewMs: number | null;
+  joinedAt: number;
+}
+
+export interface WorkerEntry extends Liveness {
+  kind: "worker";
+  id: string;
+  hostId: string | null;
+  report: WorkerReport;
+  health: HealthStatus | null;
+  /** Everything but the volatile `status`: a change here is written at once. */
+  durableKey: string;
+}
+
+export interface HostEntry extends Liveness {
+  kind: "host";
+  id: string;
+  gpus: GpuReport[];
+  gpusReceivedAt: number;
+  /** GPU identity and totals; free VRAM is volatile and only checkpointed. */
+  gpuKey: string;
+}
+
+export type Entry = WorkerEntry | HostEntry;
+
+export interface Windows {
+  workerStaleMs: number;
+  hostStaleMs: number;
+  evictMs: number;
+}
+
+export function windowsOf(s: PoolSettings): Windows {
+  return {
+    workerStaleMs: staleWindowMs(s.worker_interval_s, s.stale_after_missed),
+    hostStaleMs: staleWindowMs(s.pool_interval_s, s.stale_after_missed),
+    evictMs: s.evict_after_s * 1000,
+  };
+}
+
+export function staleWindowOf(e: Entry, w: Windows): number {
+  return e.kind === "worker" ? w.workerStaleMs : w.hostStaleMs;
+}
+
+export function subjectOf(e: Entry): string {
+  return `${e.kind}:${e.id}`;
+}
+
+export function durableKeyOf(report: WorkerReport, hostId: string | null, health: HealthStatus | null): string {
+  const { status: _volatile, ...rest } = report;
+  return JSON.stringify([rest, hostId, health]);
+}
+
+export function gpuKeyOf(gpus: GpuReport[]): string {
+  return JSON.stringify(gpus.map((g) => [g.id, g.uuid ?? null, g.device_name, g.total_vram_bytes]));
+}
+
+export function checkpointDue(e: Liveness, now: number): boolean {
+  return now - e.storedSeen >= CHECKPOINT_MS;
+}
+
+/** Records a heartbeat on the edge clock; returns whether the sender's clock just drifted past the warning. */
+export function touch(e: Liveness, now: number, senderTs: number, windowMs: number): { skewStarted: boolean } {
+  const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
+  e.lastSeen = now;
+  e.senderTs = senderTs;
+  e.skewMs = senderTs - now;
+  e.state = "fresh";
+  e.deadline = now + windowMs;
+  return { skewStarted: !wasSkewed && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS };
+}
+
+export function workerRow(e: WorkerEntry): WorkerRow {
+  e.storedSeen = e.lastSeen;
+  return {
+    id: e.id,
+    host_id: e.hostId,
+    report: JSON.stringify(e.report),
+    health: e.health,
+    state: e.state,
+    last_seen: e.lastSeen,
+    sender_ts: e.senderTs,
+    joined_at: e.joinedAt,
+  };
+}
+
+export function hostRow(e: HostEntry): HostRow {
+  e.storedSeen = e.lastSeen;
+  return {
+    id: e.id,
+    gpus: JSON.stringify(e.gpus),
+    gpus_received_at: e.gpusReceivedAt,
+    state: e.state,
+    last_seen: e.lastSeen,
+    sender_ts: e.senderTs,
+    joined_at: e.joinedAt,
+  };
+}

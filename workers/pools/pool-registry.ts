@@ -1,0 +1,247 @@
+// PoolRegistry: one SQLite-backed Durable Object per GPU pool (named by pool id). Holds the
+// worker and host registry in memory, persists changes and checkpoints, and keeps one alarm
+// at the earliest deadline so state changes happen on time without any reader.
+import { DurableObject } from "cloudflare:workers";
+import {
+  DEFAULT_POOL_SETTINGS,
+  PoolSettingsSchema,
+  describeIssues,
+  type PoolEvent,
+  type PoolHeartbeat,
+  type PoolSettings,
+  type PoolSettingsPatch,
+  type PoolSnapshot,
+  type WorkerHeartbeat,
+} from "../../shared/index.js";
+import type { Outcome } from "../http/errors.js";
+import { digestsEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
+import { PoolState, type HeartbeatAck } from "./pool-state.js";
+import { KEEPALIVE_MS, nextWakeAt, sweep } from "./pool-sweep.js";
+import { RegistryStore, type TokenRow } from "./registry-store.js";
+import { buildSnapshot, countSenders, type SnapshotFilter } from "./snapshot.js";
+
+/** Who calls: the admin (checked by the Worker) or a pool token (checked here, where hashes live). */
+export type PoolAccess = { kind: "admin" } | { kind: "token"; tokenId: string; secret: string };
+
+export interface PoolSummary {
+  pool_id: string;
+  workers: { fresh: number; stale: number };
+  hosts: { fresh: number; stale: number };
+  eviction_suspended: boolean;
+}
+
+export interface PoolStats {
+  pool_id: string | null;
+  started_at: string;
+  heartbeats: number;
+  rows_written: number;
+  workers: number;
+  hosts: number;
+  alarm_at: string | null;
+}
+
+export interface TokenInfo {
+  token_id: string;
+  label: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const unauthorized = <T>(message = "invalid token"): Outcome<T> => ({ ok: false, status: 401, code: "unauthorized", message });
+const noSuchPool = <T>(): Outcome<T> => ({ ok: false, status: 404, code: "not_found", message: "no such pool" });
+
+export class PoolRegistry extends DurableObject<Env> {
+  private store!: RegistryStore;
+  private pool!: PoolState;
+  private poolId: string | null = null;
+  private tokens = new Map<string, TokenRow>();
+  private armedAt: number | null = null;
+  private heartbeats = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store = new RegistryStore(ctx.storage.sql);
+      this.poolId = this.store.getMeta("pool_id");
+      const stored = this.store.getMeta("settings");
+      const settings = stored === null ? DEFAULT_POOL_SETTINGS : PoolSettingsSchema.parse(JSON.parse(stored));
+      this.pool = new PoolState(this.store, settings);
+      for (const t of this.store.loadTokens()) this.tokens.set(t.id, t);
+      const now = Date.now();
+      this.pool.restore(now);
+      this.armedAt = await ctx.storage.getAlarm();
+      await this.rearm(now);
+    });
+  }
+
+  private async authorize(access: PoolAccess): Promise<Outcome<void>> {
+    if (this.poolId === null) return access.kind === "admin" ? noSuchPool() : unauthorized();
+    if (access.kind === "admin") return { ok: true, value: undefined };
+    const row = this.tokens.get(access.tokenId);
+    if (row === undefined) return unauthorized();
+    if (row.revoked_at !== null) return unauthorized("token has been revoked");
+    return digestsEqual(await sha256Hex(access.secret), row.hash) ? { ok: true, value: undefined } : unauthorized();
+  }
+
+  /** Checks a token without doing anything (used to tell 403 "another pool's token" from 401). */
+  async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string }>> {
+    const auth = await this.authorize(access);
+    return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
+  }
+
+  async workerHeartbeat(access: PoolAccess, hb: WorkerHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    const now = Date.now();
+    const { outcome, wakeBy } = this.pool.applyWorkerHeartbeat(hb, now);
+    return this.afterHeartbeat(outcome, wakeBy, now);
+  }
+
+  async poolHeartbeat(access: PoolAccess, hb: PoolHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    const now = Date.now();
+    const { outcome, wakeBy } = this.pool.applyPoolHeartbeat(hb, now);
+    return this.afterHeartbeat(outcome, wakeBy, now);
+  }
+
+  private async afterHeartbeat(
+    outcome: Outcome<HeartbeatAck>,
+    wakeBy: number | null,
+    now: number,
+  ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+    if (!outcome.ok) return outcome;
+    this.heartbeats += 1;
+    // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
+    if (wakeBy !== null) await this.wakeBy(Math.min(wakeBy, now + KEEPALIVE_MS));
+    return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string } };
+  }
+
+  async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    return { ok: true, value: buildSnapshot(this.poolId as string, this.pool, Date.now(), filter) };
+  }
+
+  async events(access: PoolAccess, afterSeq: number, limit: number): Promise<Outcome<PoolEvent[]>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    return { ok: true, value: this.store.listEvents(afterSeq, limit) };
+  }
+
+  override async alarm(): Promise<void> {
+    this.armedAt = null;
+    const now = Date.now();
+    sweep(this.pool, now);
+    await this.rearm(now);
+  }
+
+  private async wakeBy(at: number): Promise<void> {
+    if (this.armedAt !== null && this.armedAt <= at) return;
+    this.armedAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  private async rearm(now: number): Promise<void> {
+    const next = nextWakeAt(this.pool, now);
+    if (next === null) {
+      if (this.armedAt !== null) await this.ctx.storage.deleteAlarm();
+      this.armedAt = null;
+      return;
+    }
+    if (this.armedAt === next) return;
+    this.armedAt = next;
+    await this.ctx.storage.setAlarm(next);
+  }
+
+  // ---- Admin (the Worker has already checked ADMIN_TOKEN) ----
+
+  /** Creates the pool if needed; idempotent. */
+  async create(poolId: string): Promise<void> {
+    if (this.poolId === poolId) return;
+    this.poolId = poolId;
+    this.store.setMeta("pool_id", poolId);
+  }
+
+  async issueToken(poolId: string, label: string | null): Promise<{ token: string } & TokenInfo> {
+    await this.create(poolId);
+    const fresh = newPoolToken(poolId);
+    const row: TokenRow = { id: fresh.tokenId, hash: await sha256Hex(fresh.secret), label, created_at: Date.now(), revoked_at: null };
+    this.store.addToken(row);
+    this.tokens.set(row.id, row);
+    return { token: fresh.token, ...tokenInfo(row) };
+  }
+
+  async listTokens(): Promise<Outcome<TokenInfo[]>> {
+    if (this.poolId === null) return noSuchPool();
+    return { ok: true, value: [...this.tokens.values()].map(tokenInfo) };
+  }
+
+  async revokeToken(tokenId: string): Promise<Outcome<TokenInfo>> {
+    const row = this.tokens.get(tokenId);
+    if (this.poolId === null || row === undefined) return { ok: false, status: 404, code: "not_found", message: "no such token", field: "token_id" };
+    if (row.revoked_at === null) {
+      row.revoked_at = Date.now();
+      this.store.revokeToken(tokenId, row.revoked_at);
+    }
+    return { ok: true, value: tokenInfo(row) };
+  }
+
+  async getSettings(): Promise<Outcome<PoolSettings>> {
+    if (this.poolId === null) return noSuchPool();
+    return { ok: true, value: this.pool.settings };
+  }
+
+  async updateSettings(poolId: string, patch: PoolSettingsPatch): Promise<Outcome<PoolSettings>> {
+    const merged = PoolSettingsSchema.safeParse({ ...this.pool.settings, ...patch });
+    if (!merged.success) {
+      const first = describeIssues(merged.error)[0] ?? { field: "(body)", message: "invalid" };
+      return { ok: false, status: 400, code: "invalid_body", message: `${first.field}: ${first.message}`, field: first.field };
+    }
+    await this.create(poolId);
+    this.store.setMeta("settings", JSON.stringify(merged.data));
+    this.pool.updateSettings(merged.data);
+    this.armedAt = null;
+    await this.rearm(Date.now());
+    return { ok: true, value: merged.data };
+  }
+
+  async summary(): Promise<PoolSummary | null> {
+    if (this.poolId === null) return null;
+    const counts = countSenders(this.pool);
+    return { pool_id: this.poolId, ...counts, eviction_suspended: this.pool.evictionSuspended };
+  }
+
+  async stats(): Promise<PoolStats> {
+    return {
+      pool_id: this.poolId,
+      started_at: new Date(this.startedAt).toISOString(),
+      heartbeats: this.heartbeats,
+      rows_written: this.store.rowsWritten,
+      workers: this.pool.workers.size,
+      hosts: this.pool.hosts.size,
+      alarm_at: this.armedAt === null ? null : new Date(this.armedAt).toISOString(),
+    };
+  }
+
+  /** Deletes the pool: every row, the alarm, and the in-memory registry. */
+  async destroy(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.store = new RegistryStore(this.ctx.storage.sql);
+    this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
+    this.poolId = null;
+    this.tokens.clear();
+    this.armedAt = null;
+  }
+}
+
+function tokenInfo(row: TokenRow): TokenInfo {
+  return {
+    token_id: row.id,
+    label: row.label,
+    created_at: new Date(row.created_at).toISOString(),
+    revoked_at: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
+  };
+}

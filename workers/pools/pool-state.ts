@@ -1,0 +1,244 @@
+// One pool's registry in memory: applies heartbeats on the edge clock, writes only what
+// changed (plus checkpoints), and restores itself from storage with a fresh grace period.
+import {
+  DEFAULT_HOST_ID,
+  MAX_HOSTS_PER_POOL,
+  MAX_WORKERS_PER_POOL,
+  deadlineAfterRestart,
+  provableStaleDeadline,
+  type PoolHeartbeat,
+  type PoolSettings,
+  type WorkerHeartbeat,
+  type WorkerReport,
+  type HealthStatus,
+} from "../../shared/index.js";
+import type { Outcome } from "../http/errors.js";
+import {
+  checkpointDue,
+  durableKeyOf,
+  gpuKeyOf,
+  hostRow,
+  staleWindowOf,
+  subjectOf,
+  touch,
+  windowsOf,
+  workerRow,
+  type Entry,
+  type HostEntry,
+  type WorkerEntry,
+  type Windows,
+} from "./entries.js";
+import { EventBatch } from "./event-batch.js";
+import { parseGpus, parseWorkerReport, type RegistryStore } from "./registry-store.js";
+
+export interface HeartbeatAck {
+  status: "accepted" | "ignored" | "left";
+  reason?: string;
+  server_time: string;
+  /** When the sender should heartbeat next, from the pool's settings. */
+  interval_s: number;
+}
+
+export class PoolState {
+  readonly workers = new Map<string, WorkerEntry>();
+  readonly hosts = new Map<string, HostEntry>();
+  windows: Windows;
+  evictionSuspended = false;
+
+  constructor(
+    readonly store: RegistryStore,
+    public settings: PoolSettings,
+  ) {
+    this.windows = windowsOf(settings);
+  }
+
+  /** Loads every sender; each fresh one gets a full stale window from `now` (bounded, see liveness.ts). */
+  restore(now: number): void {
+    const w = this.windows;
+    for (const row of this.store.loadWorkers()) {
+      const report = parseWorkerReport(row.report);
+      const health = row.health as HealthStatus | null;
+      const entry: WorkerEntry = {
+        kind: "worker", id: row.id, hostId: row.host_id, report, health,
+        durableKey: durableKeyOf(report, row.host_id, health),
+        lastSeen: row.last_seen, storedSeen: row.last_seen, state: row.state, deadline: 0,
+        senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
+      };
+      entry.deadline = this.restoredDeadline(entry, now);
+      this.workers.set(row.id, entry);
+    }
+    for (const row of this.store.loadHosts()) {
+      const gpus = parseGpus(row.gpus);
+      const entry: HostEntry = {
+        kind: "host", id: row.id, gpus, gpusReceivedAt: row.gpus_received_at, gpuKey: gpuKeyOf(gpus),
+        lastSeen: row.last_seen, storedSeen: row.last_seen, state: row.state, deadline: 0,
+        senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
+      };
+      entry.deadline = this.restoredDeadline(entry, now);
+      this.hosts.set(row.id, entry);
+    }
+    if (this.workers.size + this.hosts.size > 0) {
+      this.store.addEvent(now, "restarted", "pool", {
+        workers: this.workers.size, hosts: this.hosts.size, grace_s: w.workerStaleMs / 1000,
+      });
+    }
+  }
+
+  private restoredDeadline(e: Entry, now: number): number {
+    const grace = staleWindowOf(e, this.windows);
+    const known = e.state === "fresh" ? provableStaleDeadline(e.lastSeen, grace) : e.lastSeen + this.windows.evictMs;
+    return deadlineAfterRestart(known, now, grace);
+  }
+
+  updateSettings(settings: PoolSettings): void {
+    this.settings = settings;
+    this.windows = windowsOf(settings);
+    for (const e of this.entries()) {
+      e.deadline = e.lastSeen + (e.state === "fresh" ? staleWindowOf(e, this.windows) : this.windows.evictMs);
+    }
+  }
+
+  *entries(): Iterable<Entry> {
+    yield* this.hosts.values();
+    yield* this.workers.values();
+  }
+
+  private ack(status: HeartbeatAck["status"], now: number, intervalS: number, reason?: string): Outcome<HeartbeatAck> {
+    const value: HeartbeatAck = { status, server_time: new Date(now).toISOString(), interval_s: intervalS };
+    if (reason !== undefined) value.reason = reason;
+    return { ok: true, value };
+  }
+
+  /** `POST /v1/heartbeat`. Returns the deadline to arm an alarm for, when it is new. */
+  applyWorkerHeartbeat(hb: WorkerHeartbeat, now: number): { outcome: Outcome<HeartbeatAck>; wakeBy: number | null } {
+    const senderTs = Date.parse(hb.timestamp);
+    const interval = this.settings.worker_interval_s;
+    const events = new EventBatch();
+    let entry = this.workers.get(hb.worker_id);
+    let wakeBy: number | null = null;
+    if (entry !== undefined && entry.senderTs !== null && senderTs < entry.senderTs) {
+      return { outcome: this.ack("ignored", now, interval, "timestamp is older than the last accepted heartbeat"), wakeBy };
+    }
+    if (entry === undefined) {
+      if (this.workers.size >= MAX_WORKERS_PER_POOL) return { outcome: poolFull("workers", MAX_WORKERS_PER_POOL), wakeBy };
+      const report: WorkerReport = {
+        id: hb.worker_id, status: "unknown", model_ref: null, vram_bytes: null, gpu_id: null, uri: null, capabilities: [], protocol: null,
+      };
+      entry = newWorker(hb.worker_id, null, report, hb.health_status, now);
+      this.workers.set(entry.id, entry);
+      events.add("joined", subjectOf(entry), { via: "worker_heartbeat" });
+    }
+    wakeBy = this.refresh(entry, now, senderTs, events, () => {
+      entry.health = hb.health_status;
+      return durableKeyOf(entry.report, entry.hostId, entry.health);
+    });
+    events.flush(this.store, now);
+    return { outcome: this.ack("accepted", now, interval), wakeBy };
+  }
+
+  /** `POST /v2/pools/{id}/heartbeat`: one host's full GPU and worker state. */
+  applyPoolHeartbeat(hb: PoolHeartbeat, now: number): { outcome: Outcome<HeartbeatAck>; wakeBy: number | null } {
+    const hostId = hb.host_id ?? DEFAULT_HOST_ID;
+    const senderTs = Date.parse(hb.timestamp);
+    const interval = this.settings.pool_interval_s;
+    const events = new EventBatch();
+    let host = this.hosts.get(hostId);
+    if (host !== undefined && host.senderTs !== null && senderTs < host.senderTs) {
+      return { outcome: this.ack("ignored", now, interval, "timestamp is older than the last accepted heartbeat"), wakeBy: null };
+    }
+    if (hb.leaving === true) {
+      this.removeHost(hostId, "left", events);
+      events.flush(this.store, now);
+      return { outcome: this.ack("left", now, interval), wakeBy: null };
+    }
+    if (host === undefined && this.hosts.size >= MAX_HOSTS_PER_POOL) return { outcome: poolFull("host_id", MAX_HOSTS_PER_POOL), wakeBy: null };
+    const added = hb.workers.reduce((n, w) => n + (this.workers.has(w.id) ? 0 : 1), 0);
+    if (this.workers.size + added > MAX_WORKERS_PER_POOL) return { outcome: poolFull("workers", MAX_WORKERS_PER_POOL), wakeBy: null };
+
+    let wakeBy: number | null = null;
+    const earliest = (t: number | null) => {
+      if (t !== null && (wakeBy === null || t < wakeBy)) wakeBy = t;
+    };
+    if (host === undefined) {
+      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, gpuKey: "", lastSeen: now, storedSeen: -Infinity,
+        deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now };
+      this.hosts.set(hostId, host);
+      events.add("joined", subjectOf(host), { gpus: hb.gpus.length, workers: hb.workers.length });
+    }
+    const h = host;
+    earliest(this.refresh(h, now, senderTs, events, () => {
+      h.gpus = hb.gpus;
+      h.gpusReceivedAt = now;
+      h.gpuKey = gpuKeyOf(hb.gpus);
+      return h.gpuKey;
+    }));
+    for (const report of hb.workers) {
+      let w = this.workers.get(report.id);
+      if (w === undefined) {
+        w = newWorker(report.id, hostId, report, report.health_status ?? null, now);
+        this.workers.set(w.id, w);
+        events.add("joined", subjectOf(w), { host_id: hostId });
+      }
+      const entry = w;
+      earliest(this.refresh(entry, now, senderTs, events, () => {
+        entry.report = report;
+        entry.hostId = hostId;
+        if (report.health_status !== undefined) entry.health = report.health_status;
+        return durableKeyOf(entry.report, entry.hostId, entry.health);
+      }, true));
+    }
+    events.flush(this.store, now);
+    return { outcome: this.ack("accepted", now, interval), wakeBy };
+  }
+
+  /**
+   * Applies one heartbeat to one sender. `update` changes the record and returns its
+   * durable key; the row is written when that key changed, the sender recovered or
+   * joined, or a checkpoint is due. Returns a deadline that may need an earlier alarm.
+   */
+  private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false): number | null {
+    const before = e.kind === "worker" ? e.durableKey : e.gpuKey;
+    const isNew = e.storedSeen === -Infinity;
+    const wasStale = e.state === "stale";
+    const key = update();
+    if (e.kind === "worker") e.durableKey = key;
+    const { skewStarted } = touch(e, now, senderTs, staleWindowOf(e, this.windows));
+    if (wasStale) events.add("recovered", subjectOf(e), {});
+    // A relayed worker carries its host's clock; the host's own skew event covers it.
+    if (skewStarted && !relayed) events.add("skew", subjectOf(e), { skew_ms: e.skewMs });
+    if (isNew || wasStale || key !== before || checkpointDue(e, now)) {
+      if (e.kind === "worker") this.store.putWorker(workerRow(e));
+      else this.store.putHost(hostRow(e));
+    }
+    return isNew || wasStale ? e.deadline : null;
+  }
+
+  removeHost(hostId: string, kind: "left" | "evicted", events: EventBatch): void {
+    if (this.hosts.delete(hostId)) {
+      this.store.deleteHost(hostId);
+      events.add(kind, `host:${hostId}`, {});
+    }
+    if (kind !== "left") return;
+    // A host that says it is leaving takes the workers it relays with it.
+    for (const w of this.workers.values()) {
+      if (w.hostId === hostId) this.removeWorker(w, "left", events);
+    }
+  }
+
+  removeWorker(w: WorkerEntry, kind: "left" | "evicted", events: EventBatch): void {
+    this.workers.delete(w.id);
+    this.store.deleteWorker(w.id);
+    events.add(kind, subjectOf(w), { last_heartbeat_at: new Date(w.lastSeen).toISOString() });
+  }
+}
+
+function newWorker(id: string, hostId: string | null, report: WorkerReport, health: HealthStatus | null, now: number): WorkerEntry {
+  return {
+    kind: "worker", id, hostId, report, health, durableKey: durableKeyOf(report, hostId, health),
+    lastSeen: now, storedSeen: -Infinity, deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now,
+  };
+}
+
+function poolFull(field: string, max: number): Outcome<never> {
+  return { ok: false, status: 413, code: "pool_full", message: `the pool already holds its maximum of ${max}`, field };
+}

@@ -1,0 +1,91 @@
+// The alarm's work: mark senders stale when their deadline passes, evict the long-silent,
+// and hold evictions while most of the pool is stale (Kubernetes' zone rule: a mass
+// silence is more likely our network than every worker dying at once).
+import { isMassStale } from "../../shared/index.js";
+import { hostRow, subjectOf, workerRow, type Entry, type WorkerEntry } from "./entries.js";
+import { EventBatch } from "./event-batch.js";
+import type { PoolState } from "./pool-state.js";
+
+/**
+ * While any sender is fresh the alarm fires at least this often, so the object stays
+ * loaded and its in-memory last-seen times stay exact instead of being re-derived from
+ * checkpoints after an idle eviction (at most 1,440 alarms a day per pool).
+ */
+export const KEEPALIVE_MS = 60_000;
+
+export function sweep(pool: PoolState, now: number): void {
+  const events = new EventBatch();
+  for (const host of pool.hosts.values()) {
+    if (host.state !== "fresh" || now < host.deadline) continue;
+    markStale(pool, host, now, events);
+    // Workers known only through this host go stale with it: nobody vouches for them now.
+    for (const w of pool.workers.values()) {
+      if (w.hostId === host.id && w.state === "fresh" && w.lastSeen <= host.lastSeen) markStale(pool, w, now, events, "host_stale");
+    }
+  }
+  for (const w of pool.workers.values()) {
+    if (w.state === "fresh" && now >= w.deadline) markStale(pool, w, now, events);
+  }
+
+  const suspended = massStale(pool);
+  if (suspended !== pool.evictionSuspended) {
+    pool.evictionSuspended = suspended;
+    events.add(suspended ? "eviction_suspended" : "eviction_resumed", "pool", { reason: evictionReason(pool) });
+  }
+  if (!suspended) {
+    for (const host of [...pool.hosts.values()]) {
+      if (host.state === "stale" && now >= host.deadline) pool.removeHost(host.id, "evicted", events);
+    }
+    for (const w of [...pool.workers.values()]) {
+      if (w.state === "stale" && now >= w.deadline) pool.removeWorker(w, "evicted", events);
+    }
+  }
+  events.flush(pool.store, now);
+}
+
+function markStale(pool: PoolState, e: Entry, now: number, events: EventBatch, cause?: string): void {
+  e.state = "stale";
+  e.deadline = e.lastSeen + pool.windows.evictMs;
+  // Written with the exact last-seen time, so eviction deadlines survive a restart exactly.
+  if (e.kind === "worker") pool.store.putWorker(workerRow(e as WorkerEntry));
+  else pool.store.putHost(hostRow(e));
+  const detail: Record<string, unknown> = { silent_s: Math.round((now - e.lastSeen) / 1000) };
+  if (cause !== undefined) detail.cause = cause;
+  events.add("stale", subjectOf(e), detail);
+}
+
+function staleCounts(pool: PoolState): { stale: number; total: number } {
+  let stale = 0;
+  let total = 0;
+  for (const e of pool.entries()) {
+    total += 1;
+    if (e.state === "stale") stale += 1;
+  }
+  return { stale, total };
+}
+
+function massStale(pool: PoolState): boolean {
+  const { stale, total } = staleCounts(pool);
+  return isMassStale(stale, total, pool.settings.mass_stale_fraction, pool.settings.mass_stale_min_senders);
+}
+
+/** Why evictions are held, in words for the snapshot; null when they are not. */
+export function evictionReason(pool: PoolState): string | null {
+  const { stale, total } = staleCounts(pool);
+  if (!isMassStale(stale, total, pool.settings.mass_stale_fraction, pool.settings.mass_stale_min_senders)) return null;
+  const pct = Math.round(pool.settings.mass_stale_fraction * 100);
+  return `${stale} of ${total} senders are stale (at least ${pct}%): suspecting the network, evicting nobody`;
+}
+
+/** When the alarm should next fire, or null when there is nothing to watch. */
+export function nextWakeAt(pool: PoolState, now: number): number | null {
+  let next: number | null = null;
+  let anyFresh = false;
+  for (const e of pool.entries()) {
+    if (e.state === "fresh") anyFresh = true;
+    if (e.state === "stale" && pool.evictionSuspended) continue;
+    if (next === null || e.deadline < next) next = e.deadline;
+  }
+  if (pool.evictionSuspended || anyFresh) next = Math.min(next ?? Infinity, now + KEEPALIVE_MS);
+  return next === null ? null : Math.max(next, now);
+}

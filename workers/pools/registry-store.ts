@@ -1,0 +1,149 @@
+// SQLite rows of one PoolRegistry. Row shapes stay apart from API shapes; every write
+// goes through `write()` so the object can report rows written (the Free plan's budget).
+import type { GpuReport, LivenessState, PoolEvent, PoolEventKind, WorkerReport } from "../../shared/index.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workers (
+  id TEXT PRIMARY KEY, host_id TEXT, report TEXT NOT NULL, health TEXT,
+  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts (
+  id TEXT PRIMARY KEY, gpus TEXT NOT NULL, gpus_received_at INTEGER NOT NULL,
+  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  subject TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY, hash TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER);
+`;
+
+/** Events kept per pool; older ones are trimmed in batches. */
+export const EVENTS_KEPT = 1000;
+
+export interface WorkerRow {
+  id: string;
+  host_id: string | null;
+  report: string;
+  health: string | null;
+  state: LivenessState;
+  last_seen: number;
+  sender_ts: number | null;
+  joined_at: number;
+}
+
+export interface HostRow {
+  id: string;
+  gpus: string;
+  gpus_received_at: number;
+  state: LivenessState;
+  last_seen: number;
+  sender_ts: number | null;
+  joined_at: number;
+}
+
+export interface TokenRow {
+  id: string;
+  hash: string;
+  label: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+type SqlValue = string | number | null;
+
+export class RegistryStore {
+  /** Rows written since this object started (SQLite's own count, indexes included). */
+  rowsWritten = 0;
+
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
+  }
+
+  private write(query: string, ...params: SqlValue[]): void {
+    this.rowsWritten += this.sql.exec(query, ...params).rowsWritten;
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.write("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", key, value);
+  }
+
+  loadWorkers(): WorkerRow[] {
+    return this.sql.exec<WorkerRow & Record<string, SqlValue>>("SELECT * FROM workers").toArray();
+  }
+
+  loadHosts(): HostRow[] {
+    return this.sql.exec<HostRow & Record<string, SqlValue>>("SELECT * FROM hosts").toArray();
+  }
+
+  putWorker(row: WorkerRow): void {
+    this.write(
+      `INSERT INTO workers (id, host_id, report, health, state, last_seen, sender_ts, joined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET host_id = excluded.host_id, report = excluded.report,
+         health = excluded.health, state = excluded.state, last_seen = excluded.last_seen,
+         sender_ts = excluded.sender_ts`,
+      row.id, row.host_id, row.report, row.health, row.state, row.last_seen, row.sender_ts, row.joined_at,
+    );
+  }
+
+  deleteWorker(id: string): void {
+    this.write("DELETE FROM workers WHERE id = ?", id);
+  }
+
+  putHost(row: HostRow): void {
+    this.write(
+      `INSERT INTO hosts (id, gpus, gpus_received_at, state, last_seen, sender_ts, joined_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET gpus = excluded.gpus, gpus_received_at = excluded.gpus_received_at,
+         state = excluded.state, last_seen = excluded.last_seen, sender_ts = excluded.sender_ts`,
+      row.id, row.gpus, row.gpus_received_at, row.state, row.last_seen, row.sender_ts, row.joined_at,
+    );
+  }
+
+  deleteHost(id: string): void {
+    this.write("DELETE FROM hosts WHERE id = ?", id);
+  }
+
+  addEvent(at: number, kind: PoolEventKind, subject: string, detail: Record<string, unknown>): void {
+    this.write("INSERT INTO events (at, kind, subject, detail) VALUES (?, ?, ?, ?)", at, kind, subject, JSON.stringify(detail));
+    const seq = this.sql.exec<{ seq: number }>("SELECT last_insert_rowid() AS seq").one().seq;
+    // Trim in batches of 100 so the log costs about one extra row per event, not a scan each time.
+    if (seq % 100 === 0) this.write("DELETE FROM events WHERE seq <= ?", seq - EVENTS_KEPT);
+  }
+
+  listEvents(afterSeq: number, limit: number): PoolEvent[] {
+    return this.sql
+      .exec<{ seq: number; at: number; kind: PoolEventKind; subject: string; detail: string }>(
+        "SELECT seq, at, kind, subject, detail FROM events WHERE seq > ? ORDER BY seq ASC LIMIT ?",
+        afterSeq,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), kind: r.kind, subject: r.subject, detail: JSON.parse(r.detail) }));
+  }
+
+  loadTokens(): TokenRow[] {
+    return this.sql.exec<TokenRow & Record<string, SqlValue>>("SELECT * FROM tokens ORDER BY created_at").toArray();
+  }
+
+  addToken(row: TokenRow): void {
+    this.write("INSERT INTO tokens (id, hash, label, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)", row.id, row.hash, row.label, row.created_at);
+  }
+
+  revokeToken(id: string, at: number): void {
+    this.write("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at, id);
+  }
+}
+
+export function parseWorkerReport(json: string): WorkerReport {
+  return JSON.parse(json) as WorkerReport;
+}
+
+export function parseGpus(json: string): GpuReport[] {
+  return JSON.parse(json) as GpuReport[];
+}

@@ -1,0 +1,75 @@
+// Builds `GET /v2/pools/{id}` from memory: the seed's pool-heartbeat shape, aggregated over
+// every host, with each sender's state and age on the edge clock.
+import type { PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
+import type { Liveness } from "./entries.js";
+import { evictionReason } from "./pool-sweep.js";
+import type { PoolState } from "./pool-state.js";
+
+export interface SnapshotFilter {
+  state?: LivenessState;
+  host_id?: string;
+}
+
+function liveness(e: Liveness, now: number) {
+  return {
+    state: e.state,
+    last_heartbeat_at: new Date(e.lastSeen).toISOString(),
+    age_s: Math.max(0, Math.round((now - e.lastSeen) / 100) / 10),
+    clock_skew_ms: e.skewMs,
+  };
+}
+
+/** Fresh and stale counts without building the arrays (for `GET /v2/pools`). */
+export function countSenders(pool: PoolState): PoolSnapshot["counts"] {
+  const counts = { workers: { fresh: 0, stale: 0 }, hosts: { fresh: 0, stale: 0 } };
+  for (const w of pool.workers.values()) counts.workers[w.state] += 1;
+  for (const h of pool.hosts.values()) counts.hosts[h.state] += 1;
+  return counts;
+}
+
+export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter = {}): PoolSnapshot {
+  const keep = (state: LivenessState, hostId: string | null) =>
+    (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
+
+  const workersByHost = new Map<string, number>();
+  const workers: SnapshotWorker[] = [];
+  const counts = countSenders(pool);
+  for (const w of pool.workers.values()) {
+    if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
+    if (!keep(w.state, w.hostId)) continue;
+    workers.push({ ...w.report, host_id: w.hostId, health_status: w.health, ...liveness(w, now) });
+  }
+
+  const gpus: SnapshotGpu[] = [];
+  const hosts: SnapshotHost[] = [];
+  const vram = { total_bytes: 0, free_bytes: 0, unknown_gpus: 0 };
+  for (const h of pool.hosts.values()) {
+    for (const g of h.gpus) {
+      // Only GPUs on fresh hosts count toward what a scheduler can place work on.
+      if (h.state === "fresh") {
+        if (g.total_vram_bytes === null || g.free_vram_bytes === null) vram.unknown_gpus += 1;
+        else {
+          vram.total_bytes += g.total_vram_bytes;
+          vram.free_bytes += g.free_vram_bytes;
+        }
+      }
+      if (keep(h.state, h.id)) gpus.push({ ...g, host_id: h.id, received_at: new Date(h.gpusReceivedAt).toISOString(), state: h.state });
+    }
+    if (keep(h.state, h.id)) {
+      hosts.push({ host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0, ...liveness(h, now) });
+    }
+  }
+
+  const reason = evictionReason(pool);
+  return {
+    pool_id: poolId,
+    timestamp: new Date(now).toISOString(),
+    gpus,
+    workers,
+    hosts,
+    counts,
+    vram,
+    eviction: { suspended: reason !== null, reason },
+    settings: pool.settings,
+  };
+}

@@ -1,0 +1,30 @@
+// Finds a pool's Durable Object and sorts out who may use it. Pool tokens name their pool,
+// so a token used on another pool's path is checked against its own pool: a real token
+// gets 403 (it belongs elsewhere), a forged one 401.
+import type { Context } from "hono";
+import { PoolIdSchema } from "../../shared/index.js";
+import { resolveAccess } from "../auth/access.js";
+import { ApiError, unwrap } from "../http/errors.js";
+import type { PoolAccess } from "./pool-registry.js";
+
+export function poolStub(env: Env, poolId: string) {
+  return env.POOLS.getByName(poolId);
+}
+
+export function poolIdParam(c: Context, name = "id"): string {
+  const parsed = PoolIdSchema.safeParse(c.req.param(name));
+  if (!parsed.success) throw new ApiError(400, "invalid_pool_id", `pool_id: ${parsed.error.issues[0]?.message ?? "invalid"}`, "pool_id");
+  return parsed.data;
+}
+
+export async function poolAccess(c: Context<{ Bindings: Env }>, poolId: string): Promise<PoolAccess> {
+  const access = await resolveAccess(c);
+  if (access.kind === "admin") return access;
+  const { token } = access;
+  const asPool: PoolAccess = { kind: "token", tokenId: token.tokenId, secret: token.secret };
+  if (token.poolId !== poolId) {
+    unwrap(await poolStub(c.env, token.poolId).verify(asPool));
+    throw new ApiError(403, "forbidden", "this token belongs to another pool");
+  }
+  return asPool;
+}
