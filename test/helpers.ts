@@ -1,0 +1,116 @@
+// Helpers for edge tests: HTTP through the Worker's own fetch handler, pools created
+// through the admin API, and a frozen clock the Durable Objects share with the tests.
+import { exports, env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { vi } from "vitest";
+import { PoolSnapshotSchema, type PoolSnapshot } from "../shared/index.js";
+import { TEST_ADMIN_TOKEN } from "./constants.js";
+
+export const ADMIN = TEST_ADMIN_TOKEN;
+
+/** The seed's worker heartbeat, verbatim (rbee-heartbeat README). */
+export const SEED_WORKER_HEARTBEAT = `{"worker_id": "worker-abc123", "timestamp": "2025-10-19T12:34:56Z", "health_status": "healthy"}`;
+
+/** The seed's pool heartbeat, verbatim. */
+export const SEED_POOL_HEARTBEAT = `{
+  "pool_id": "pool-1",
+  "timestamp": "2025-10-19T12:34:56Z",
+  "gpus": [
+    {
+      "id": 0,
+      "device_name": "NVIDIA RTX 4090",
+      "total_vram_bytes": 24000000000,
+      "free_vram_bytes": 12000000000
+    }
+  ],
+  "workers": [
+    {
+      "id": "worker-abc123",
+      "status": "idle",
+      "model_ref": "llama-7b",
+      "vram_bytes": 8000000000,
+      "gpu_id": 0,
+      "uri": "http://localhost:8001",
+      "capabilities": ["text-gen"],
+      "protocol": "sse"
+    }
+  ]
+}`;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = any>(
+  method: string,
+  path: string,
+  opts: { token?: string; json?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | Uint8Array | undefined;
+  if (opts.json !== undefined) {
+    body = JSON.stringify(opts.json);
+    headers["content-type"] = "application/json";
+  } else if (opts.raw !== undefined) body = opts.raw;
+  const res = await exports.default.fetch(`http://edge.test${path}`, { method, headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text === "" ? null : JSON.parse(text), headers: res.headers };
+}
+
+/** Creates a pool (optionally with timing) and returns a fresh pool token for it. */
+export async function createPool(poolId: string, settings?: Record<string, number>): Promise<string> {
+  if (settings !== undefined) {
+    const res = await api("PATCH", `/v1/admin/pools/${poolId}/settings`, { token: ADMIN, json: settings });
+    if (res.status !== 200) throw new Error(`settings: ${JSON.stringify(res.body)}`);
+  }
+  const res = await api("POST", `/v1/admin/pools/${poolId}/tokens`, { token: ADMIN, json: { label: "test" } });
+  if (res.status !== 201) throw new Error(`token: ${JSON.stringify(res.body)}`);
+  return res.body.token as string;
+}
+
+export async function snapshot(poolId: string, token = ADMIN): Promise<PoolSnapshot> {
+  const res = await api("GET", `/v2/pools/${poolId}`, { token });
+  if (res.status !== 200) throw new Error(`snapshot: ${res.status} ${JSON.stringify(res.body)}`);
+  return PoolSnapshotSchema.parse(res.body);
+}
+
+export async function events(poolId: string): Promise<{ kind: string; subject: string; detail: any }[]> {
+  return (await api("GET", `/v2/pools/${poolId}/events?limit=1000`, { token: ADMIN })).body.events;
+}
+
+export async function stats(poolId: string): Promise<{ rows_written: number; heartbeats: number; workers: number; hosts: number; alarm_at: string | null }> {
+  return (await api("GET", `/v1/admin/pools/${poolId}/stats`, { token: ADMIN })).body;
+}
+
+/** Freezes Date (in the tests and the Durable Objects alike) at `iso`. Alarms then only run when a test runs them. */
+export function freezeClock(iso: string): void {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date(iso));
+}
+
+export function advance(seconds: number): void {
+  vi.setSystemTime(new Date(Date.now() + seconds * 1000));
+}
+
+/** Runs the pool's alarm if one is set (the alarm does its own time checks). */
+export async function runAlarm(poolId: string): Promise<boolean> {
+  return runDurableObjectAlarm(env.POOLS.getByName(poolId));
+}
+
+export function workerHeartbeat(workerId: string, timestamp = new Date().toISOString(), health = "healthy") {
+  return { worker_id: workerId, timestamp, health_status: health };
+}
+
+export function poolHeartbeat(poolId: string, hostId: string, workers: string[], extra: Record<string, unknown> = {}) {
+  return {
+    pool_id: poolId,
+    host_id: hostId,
+    timestamp: new Date().toISOString(),
+    gpus: [{ id: 0, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 80_000_000_000 }],
+    workers: workers.map((id) => ({ id, status: "idle", model_ref: "llama-7b", vram_bytes: 1, gpu_id: 0, uri: "http://127.0.0.1:8001", capabilities: ["text-gen"], protocol: "sse" })),
+    ...extra,
+  };
+}

@@ -1,0 +1,162 @@
+// Staleness on the edge's clock: deadlines, the alarm that enforces them, eviction,
+// recovery, ordering and skew. The clock is frozen and moved by hand; alarms are run by
+// the test exactly as the runtime would run them.
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
+
+afterEach(() => vi.useRealTimers());
+
+const T0 = "2031-04-01T00:00:00Z";
+
+async function beat(token: string, workerId: string, timestamp?: string) {
+  const res = await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(workerId, timestamp) });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+describe("worker staleness", () => {
+  it("goes stale exactly 3 intervals (90 s) after the last heartbeat, by the alarm alone", async () => {
+    freezeClock(T0);
+    const token = await createPool("stale-90");
+    await beat(token, "w1");
+    const armed = await runInDurableObject(env.POOLS.getByName("stale-90"), (_, state) => state.storage.getAlarm());
+    expect(armed).not.toBeNull();
+    expect(armed!).toBeLessThanOrEqual(Date.parse(T0) + 90_000);
+
+    advance(89);
+    expect(await runAlarm("stale-90")).toBe(true);
+    expect((await snapshot("stale-90")).workers[0]!.state).toBe("fresh");
+
+    advance(1);
+    expect(await runAlarm("stale-90")).toBe(true);
+    const snap = await snapshot("stale-90");
+    expect(snap.workers[0]).toMatchObject({ id: "w1", state: "stale", age_s: 90, last_heartbeat_at: "2031-04-01T00:00:00.000Z" });
+    expect(snap.counts.workers).toEqual({ fresh: 0, stale: 1 });
+    expect(await events("stale-90")).toContainEqual(expect.objectContaining({ kind: "stale", subject: "worker:w1", detail: { silent_s: 90 } }));
+  });
+
+  it("recovers on the next heartbeat and logs it", async () => {
+    freezeClock(T0);
+    const token = await createPool("recover");
+    await beat(token, "w1");
+    advance(90);
+    await runAlarm("recover");
+    advance(5);
+    await beat(token, "w1");
+    const snap = await snapshot("recover");
+    expect(snap.workers[0]).toMatchObject({ state: "fresh", age_s: 0 });
+    expect((await events("recover")).map((e) => e.kind)).toEqual(["joined", "stale", "recovered"]);
+  });
+
+  it("evicts after evict_after_s of silence and forgets the worker", async () => {
+    freezeClock(T0);
+    const token = await createPool("evict", { evict_after_s: 300 });
+    await beat(token, "w1");
+    advance(90);
+    await runAlarm("evict");
+    advance(209); // 299 s of silence
+    await runAlarm("evict");
+    expect((await snapshot("evict")).workers).toHaveLength(1);
+    advance(1);
+    await runAlarm("evict");
+    expect((await snapshot("evict")).workers).toHaveLength(0);
+    expect(await events("evict")).toContainEqual(expect.objectContaining({ kind: "evicted", subject: "worker:w1" }));
+    expect((await stats("evict")).workers).toBe(0);
+  });
+
+  it("follows the pool's own timing", async () => {
+    freezeClock(T0);
+    const token = await createPool("timing", { worker_interval_s: 10, stale_after_missed: 2, evict_after_s: 60 });
+    await beat(token, "w1");
+    advance(19);
+    await runAlarm("timing");
+    expect((await snapshot("timing")).workers[0]!.state).toBe("fresh");
+    advance(1);
+    await runAlarm("timing");
+    expect((await snapshot("timing")).workers[0]!.state).toBe("stale");
+  });
+
+  it("ignores a heartbeat older than the last accepted one: it never moves a worker back", async () => {
+    freezeClock(T0);
+    const token = await createPool("ordering");
+    await beat(token, "w1", "2031-04-01T00:00:00Z");
+    advance(90);
+    await runAlarm("ordering");
+    const late = await beat(token, "w1", "2031-03-31T23:59:50Z");
+    expect(late).toMatchObject({ status: "ignored" });
+    const snap = await snapshot("ordering");
+    expect(snap.workers[0]).toMatchObject({ state: "stale", last_heartbeat_at: "2031-04-01T00:00:00.000Z" });
+  });
+
+  it("reports clock skew without using the sender's clock for liveness", async () => {
+    freezeClock(T0);
+    const token = await createPool("skew");
+    await beat(token, "w1", "2031-04-01T00:02:00Z"); // sender two minutes ahead
+    expect((await snapshot("skew")).workers[0]!.clock_skew_ms).toBe(120_000);
+    expect(await events("skew")).toContainEqual(expect.objectContaining({ kind: "skew", subject: "worker:w1", detail: { skew_ms: 120_000 } }));
+    advance(90);
+    await runAlarm("skew");
+    expect((await snapshot("skew")).workers[0]!.state).toBe("stale");
+  });
+});
+
+describe("host staleness", () => {
+  it("marks a silent host's GPUs stale, drops them from free VRAM, and takes its relayed workers with it", async () => {
+    freezeClock(T0);
+    const token = await createPool("host-stale");
+    const hb = poolHeartbeat("host-stale", "gpu-box-1", ["r1", "r2"]);
+    expect((await api("POST", "/v2/pools/host-stale/heartbeat", { token, json: hb })).status).toBe(200);
+    expect((await snapshot("host-stale")).vram.free_bytes).toBe(80_000_000_000);
+
+    advance(45); // 3 x 15 s
+    await runAlarm("host-stale");
+    const snap = await snapshot("host-stale");
+    expect(snap.hosts[0]).toMatchObject({ host_id: "gpu-box-1", state: "stale", gpu_count: 1, worker_count: 2 });
+    expect(snap.gpus[0]).toMatchObject({ host_id: "gpu-box-1", state: "stale" });
+    expect(snap.vram).toEqual({ total_bytes: 0, free_bytes: 0, unknown_gpus: 0 });
+    expect(snap.workers.map((w) => w.state)).toEqual(["stale", "stale"]);
+    expect(await events("host-stale")).toContainEqual(expect.objectContaining({ kind: "stale", subject: "worker:r1", detail: { silent_s: 45, cause: "host_stale" } }));
+  });
+
+  it("removes a leaving host and its workers at once", async () => {
+    freezeClock(T0);
+    const token = await createPool("leaving");
+    await api("POST", "/v2/pools/leaving/heartbeat", { token, json: poolHeartbeat("leaving", "h1", ["r1"]) });
+    await api("POST", "/v2/pools/leaving/heartbeat", { token, json: poolHeartbeat("leaving", "h2", ["r2"]) });
+    advance(1);
+    const res = await api("POST", "/v2/pools/leaving/heartbeat", { token, json: poolHeartbeat("leaving", "h1", [], { leaving: true }) });
+    expect(res.body).toMatchObject({ status: "left" });
+    const snap = await snapshot("leaving");
+    expect(snap.hosts.map((h) => h.host_id)).toEqual(["h2"]);
+    expect(snap.workers.map((w) => w.id)).toEqual(["r2"]);
+    expect((await events("leaving")).filter((e) => e.kind === "left").map((e) => e.subject).sort()).toEqual(["host:h1", "worker:r1"]);
+  });
+
+  it("reports unreadable GPUs as unknown instead of inventing VRAM", async () => {
+    freezeClock(T0);
+    const token = await createPool("unknown-gpu");
+    const hb = poolHeartbeat("unknown-gpu", "h1", []);
+    hb.gpus.push({ id: 1, device_name: "NVIDIA A100", total_vram_bytes: null as unknown as number, free_vram_bytes: null as unknown as number });
+    expect((await api("POST", "/v2/pools/unknown-gpu/heartbeat", { token, json: hb })).status).toBe(200);
+    const snap = await snapshot("unknown-gpu");
+    expect(snap.gpus[1]).toMatchObject({ id: 1, total_vram_bytes: null, free_vram_bytes: null });
+    expect(snap.vram).toEqual({ total_bytes: 85_520_809_984, free_bytes: 80_000_000_000, unknown_gpus: 1 });
+  });
+});
+
+it("filters the snapshot by state and host", async () => {
+  freezeClock(T0);
+  const token = await createPool("filter");
+  await api("POST", "/v2/pools/filter/heartbeat", { token, json: poolHeartbeat("filter", "h1", ["a"]) });
+  advance(40);
+  await api("POST", "/v2/pools/filter/heartbeat", { token, json: poolHeartbeat("filter", "h2", ["b"]) });
+  advance(10);
+  await runAlarm("filter");
+  const fresh = await api("GET", "/v2/pools/filter?state=fresh", { token: ADMIN });
+  expect(fresh.body.workers.map((w: { id: string }) => w.id)).toEqual(["b"]);
+  const h1 = await api("GET", "/v2/pools/filter?host_id=h1", { token: ADMIN });
+  expect(h1.body.hosts.map((h: { host_id: string }) => h.host_id)).toEqual(["h1"]);
+  expect((await api("GET", "/v2/pools/filter?state=dead", { token: ADMIN })).body.error.field).toBe("state");
+});
