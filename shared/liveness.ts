@@ -20,21 +20,15 @@ export function isStale(nowMs: number, lastSeenMs: number, windowMs: number): bo
 }
 
 /**
- * A deadline to use after the registry restarts (Kubernetes-style grace). `knownMs` is
- * the latest deadline storage can prove; the sender gets a fresh `graceMs` from boot, but
- * never more than one extra grace past what storage proves, so an object that keeps being
- * restarted (idle eviction woken by its own alarm) cannot postpone staleness forever.
+ * A fresh sender's stale deadline after the registry restarts. Two things are true of its
+ * real last heartbeat L: it came before the restart (L <= boot), and within CHECKPOINT_MS
+ * of the stored one. Both give an upper bound on L + window, so the smaller is the tightest
+ * deadline that can never mark a live sender stale. The first term is the Kubernetes-style
+ * fresh grace period from boot; the second is fixed, so an object that keeps restarting
+ * (idle eviction woken by its own alarm) cannot postpone staleness forever.
  */
-export function deadlineAfterRestart(knownMs: number, bootMs: number, graceMs: number): number {
-  return Math.min(Math.max(knownMs, bootMs + graceMs), knownMs + graceMs);
-}
-
-/**
- * The latest a fresh sender's stale deadline can be, given only its stored last-seen
- * time: its true last heartbeat is within CHECKPOINT_MS of the stored one.
- */
-export function provableStaleDeadline(storedLastSeenMs: number, windowMs: number): number {
-  return storedLastSeenMs + CHECKPOINT_MS + windowMs;
+export function staleDeadlineAfterRestart(storedLastSeenMs: number, bootMs: number, windowMs: number): number {
+  return Math.min(bootMs + windowMs, storedLastSeenMs + CHECKPOINT_MS + windowMs);
 }
 
 /** Kubernetes zone rule: when this much of a pool is stale at once, suspect the network. */

@@ -4,8 +4,7 @@ import {
   DEFAULT_HOST_ID,
   MAX_HOSTS_PER_POOL,
   MAX_WORKERS_PER_POOL,
-  deadlineAfterRestart,
-  provableStaleDeadline,
+  staleDeadlineAfterRestart,
   type PoolHeartbeat,
   type PoolSettings,
   type WorkerHeartbeat,
@@ -85,9 +84,9 @@ export class PoolState {
   }
 
   private restoredDeadline(e: Entry, now: number): number {
-    const grace = staleWindowOf(e, this.windows);
-    const known = e.state === "fresh" ? provableStaleDeadline(e.lastSeen, grace) : e.lastSeen + this.windows.evictMs;
-    return deadlineAfterRestart(known, now, grace);
+    // Stale senders were written with their exact last-seen time, so eviction stays on schedule.
+    if (e.state === "stale") return e.lastSeen + this.windows.evictMs;
+    return staleDeadlineAfterRestart(e.lastSeen, now, staleWindowOf(e, this.windows));
   }
 
   updateSettings(settings: PoolSettings): void {
