@@ -12,5 +12,11 @@ export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 export function describeIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({ field: fieldPath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => {
+    // An unknown key is named itself, not its parent object.
+    if (issue.code === "unrecognized_keys" && issue.keys.length > 0) {
+      return { field: fieldPath([...issue.path, issue.keys[0]!]), message: `unknown field (${issue.keys.join(", ")})` };
+    }
+    return { field: fieldPath(issue.path), message: issue.message };
+  });
 }
