@@ -27,6 +27,14 @@ export const DEFAULT_EVICT_AFTER_S = 600;
 export const DEFAULT_MASS_STALE_FRACTION = 0.55;
 /** The guard only applies to pools at least this big, so a 1-worker pool can still evict. */
 export const DEFAULT_MASS_STALE_MIN_SENDERS = 3;
+/**
+ * While heartbeats arrive close together, last-seen times and readings are written at most
+ * this often (one row per 1,000 senders); a pool that then falls silent and is hibernated
+ * is judged at most this much late. Settable per pool.
+ */
+export const DEFAULT_FLUSH_INTERVAL_S = 30;
+/** Senders per volatile-state row. */
+export const SENDERS_PER_FLUSH_ROW = 1000;
 /** Sender clocks further than this from the edge's get a `skew` event. */
 export const CLOCK_SKEW_WARN_MS = 30_000;
 /** Request timeout the seeds use for every heartbeat. */

@@ -3,13 +3,6 @@
 
 export type LivenessState = "fresh" | "stale";
 
-/**
- * How often a fresh sender's last-seen time is written to storage. A sender's true last
- * heartbeat is always less than this after its stored one, which bounds what a restart
- * can lose. At 30 s heartbeats this is one row per 20 heartbeats.
- */
-export const CHECKPOINT_MS = 10 * 60_000;
-
 /** Silence after which a sender is stale: `missed` intervals. */
 export function staleWindowMs(intervalS: number, missed: number): number {
   return intervalS * missed * 1000;
@@ -19,16 +12,27 @@ export function isStale(nowMs: number, lastSeenMs: number, windowMs: number): bo
   return nowMs >= lastSeenMs + windowMs;
 }
 
+/** What storage says about the last flush of volatile state (last-seen times and readings). */
+export interface FlushRecord {
+  flushedAtMs: number;
+  /** True when heartbeats may have been applied after the flush without being written. */
+  dirty: boolean;
+  /** The flush interval in force then: a dirty record is never more than this behind. */
+  flushIntervalMs: number;
+}
+
 /**
- * A fresh sender's stale deadline after the registry restarts. Two things are true of its
- * real last heartbeat L: it came before the restart (L <= boot), and within CHECKPOINT_MS
- * of the stored one. Both give an upper bound on L + window, so the smaller is the tightest
- * deadline that can never mark a live sender stale. The first term is the Kubernetes-style
- * fresh grace period from boot; the second is fixed, so an object that keeps restarting
- * (idle eviction woken by its own alarm) cannot postpone staleness forever.
+ * A fresh sender's stale deadline when the registry is rebuilt from storage (after
+ * hibernation, which Cloudflare does after 10 s idle, or a restart). A clean flush holds
+ * every heartbeat, so the deadline is exact. After a dirty one, an unwritten heartbeat can
+ * only have come before min(boot, flushed_at + interval), since a later one would have
+ * flushed; that bound is never early (no false stale, no alert storm after a restart),
+ * is at most one flush interval late, and repeated restarts cannot stretch it.
  */
-export function staleDeadlineAfterRestart(storedLastSeenMs: number, bootMs: number, windowMs: number): number {
-  return Math.min(bootMs + windowMs, storedLastSeenMs + CHECKPOINT_MS + windowMs);
+export function staleDeadlineAfterRestore(lastSeenMs: number, windowMs: number, flush: FlushRecord | null, bootMs: number): number {
+  const exact = lastSeenMs + windowMs;
+  if (flush === null || !flush.dirty) return exact;
+  return Math.max(exact, Math.min(bootMs, flush.flushedAtMs + flush.flushIntervalMs) + windowMs);
 }
 
 /** Kubernetes zone rule: when this much of a pool is stale at once, suspect the network. */

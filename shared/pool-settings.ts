@@ -2,6 +2,7 @@
 import { z } from "zod";
 import {
   DEFAULT_EVICT_AFTER_S,
+  DEFAULT_FLUSH_INTERVAL_S,
   DEFAULT_MASS_STALE_FRACTION,
   DEFAULT_MASS_STALE_MIN_SENDERS,
   DEFAULT_POOL_INTERVAL_S,
@@ -19,6 +20,7 @@ export const PoolSettingsSchema = z
     evict_after_s: z.number().int().min(2).max(30 * 86_400).default(DEFAULT_EVICT_AFTER_S),
     mass_stale_fraction: z.number().gt(0).max(1).default(DEFAULT_MASS_STALE_FRACTION),
     mass_stale_min_senders: z.number().int().min(1).max(1_000_000).default(DEFAULT_MASS_STALE_MIN_SENDERS),
+    flush_interval_s: z.number().int().min(5).max(600).default(DEFAULT_FLUSH_INTERVAL_S),
   })
   .refine((s) => s.evict_after_s > s.worker_interval_s * s.stale_after_missed, {
     message: "evict_after_s must exceed worker_interval_s * stale_after_missed",
@@ -39,6 +41,7 @@ export const PoolSettingsPatchSchema = z
     evict_after_s: z.number().int().min(2).max(30 * 86_400),
     mass_stale_fraction: z.number().gt(0).max(1),
     mass_stale_min_senders: z.number().int().min(1).max(1_000_000),
+    flush_interval_s: z.number().int().min(5).max(600),
   })
   .partial()
   .strict();

@@ -1,8 +1,7 @@
 // In-memory records of one pool's senders (workers and hosts) and the liveness fields both
-// share. Storage rows are derived from these; `storedSeen` remembers what storage holds so
-// steady-state heartbeats only write when a checkpoint is due.
+// share. Rows hold what changes rarely (identity, descriptor, state); volatile chunks hold
+// what changes every heartbeat (last-seen, status, GPU readings).
 import {
-  CHECKPOINT_MS,
   CLOCK_SKEW_WARN_MS,
   staleWindowMs,
   type GpuReport,
@@ -16,8 +15,8 @@ import type { HostRow, WorkerRow } from "./registry-store.js";
 export interface Liveness {
   /** Edge clock of the last accepted heartbeat. */
   lastSeen: number;
-  /** The last_seen storage holds. */
-  storedSeen: number;
+  /** Whether the sender has a row yet (a new sender's first heartbeat writes it). */
+  persisted: boolean;
   /** Fresh: when it goes stale. Stale: when it is evicted. */
   deadline: number;
   state: LivenessState;
@@ -79,10 +78,6 @@ export function gpuKeyOf(gpus: GpuReport[]): string {
   return JSON.stringify(gpus.map((g) => [g.id, g.uuid ?? null, g.device_name, g.total_vram_bytes]));
 }
 
-export function checkpointDue(e: Liveness, now: number): boolean {
-  return now - e.storedSeen >= CHECKPOINT_MS;
-}
-
 /** Records a heartbeat on the edge clock; returns whether the sender's clock just drifted past the warning. */
 export function touch(e: Liveness, now: number, senderTs: number, windowMs: number): { skewStarted: boolean } {
   const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
@@ -95,7 +90,7 @@ export function touch(e: Liveness, now: number, senderTs: number, windowMs: numb
 }
 
 export function workerRow(e: WorkerEntry): WorkerRow {
-  e.storedSeen = e.lastSeen;
+  e.persisted = true;
   return {
     id: e.id,
     host_id: e.hostId,
@@ -109,7 +104,7 @@ export function workerRow(e: WorkerEntry): WorkerRow {
 }
 
 export function hostRow(e: HostEntry): HostRow {
-  e.storedSeen = e.lastSeen;
+  e.persisted = true;
   return {
     id: e.id,
     gpus: JSON.stringify(e.gpus),

@@ -16,9 +16,10 @@ import {
 import type { Outcome } from "../http/errors.js";
 import { digestsEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
-import { KEEPALIVE_MS, nextWakeAt, sweep } from "./pool-sweep.js";
+import { massStale, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type TokenRow } from "./registry-store.js";
 import { buildSnapshot, countSenders, type SnapshotFilter } from "./snapshot.js";
+import { FlushPolicy, packChunks } from "./volatile.js";
 
 /** Who calls: the admin (checked by the Worker) or a pool token (checked here, where hashes live). */
 export type PoolAccess = { kind: "admin" } | { kind: "token"; tokenId: string; secret: string };
@@ -57,6 +58,7 @@ export class PoolRegistry extends DurableObject<Env> {
   private tokens = new Map<string, TokenRow>();
   private armedAt: number | null = null;
   private heartbeats = 0;
+  private flush = new FlushPolicy(null);
   private readonly startedAt = Date.now();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,7 +71,9 @@ export class PoolRegistry extends DurableObject<Env> {
       this.pool = new PoolState(this.store, settings);
       for (const t of this.store.loadTokens()) this.tokens.set(t.id, t);
       const now = Date.now();
-      this.pool.restore(now);
+      this.flush = new FlushPolicy(this.pool.restore(now));
+      // Recomputed quietly: a held eviction was logged when it began, not at every wake.
+      this.pool.evictionSuspended = massStale(this.pool);
       this.armedAt = await ctx.storage.getAlarm();
       await this.rearm(now);
     });
@@ -113,8 +117,15 @@ export class PoolRegistry extends DurableObject<Env> {
   ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
     if (!outcome.ok) return outcome;
     this.heartbeats += 1;
+    if (outcome.value.status === "accepted") {
+      const record = this.flush.decide(now, this.pool.settings.flush_interval_s * 1000);
+      if (record !== null) {
+        this.store.writeVolatile(packChunks(this.pool), record);
+        this.flush.last = record;
+      }
+    }
     // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
-    if (wakeBy !== null) await this.wakeBy(Math.min(wakeBy, now + KEEPALIVE_MS));
+    if (wakeBy !== null) await this.wakeBy(wakeBy);
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string } };
   }
 
@@ -231,6 +242,7 @@ export class PoolRegistry extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.store = new RegistryStore(this.ctx.storage.sql);
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
+    this.flush = new FlushPolicy(null);
     this.poolId = null;
     this.tokens.clear();
     this.armedAt = null;

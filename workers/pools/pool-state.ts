@@ -4,7 +4,8 @@ import {
   DEFAULT_HOST_ID,
   MAX_HOSTS_PER_POOL,
   MAX_WORKERS_PER_POOL,
-  staleDeadlineAfterRestart,
+  staleDeadlineAfterRestore,
+  type FlushRecord,
   type PoolHeartbeat,
   type PoolSettings,
   type WorkerHeartbeat,
@@ -13,7 +14,6 @@ import {
 } from "../../shared/index.js";
 import type { Outcome } from "../http/errors.js";
 import {
-  checkpointDue,
   durableKeyOf,
   gpuKeyOf,
   hostRow,
@@ -29,6 +29,7 @@ import {
 } from "./entries.js";
 import { EventBatch } from "./event-batch.js";
 import { parseGpus, parseWorkerReport, type RegistryStore } from "./registry-store.js";
+import { unpackChunks } from "./volatile.js";
 
 export interface HeartbeatAck {
   status: "accepted" | "ignored" | "left";
@@ -51,42 +52,35 @@ export class PoolState {
     this.windows = windowsOf(settings);
   }
 
-  /** Loads every sender; each fresh one gets a full stale window from `now` (bounded, see liveness.ts). */
-  restore(now: number): void {
-    const w = this.windows;
+  /** Rebuilds the registry from rows and the last flush of volatile state. */
+  restore(now: number): FlushRecord | null {
     for (const row of this.store.loadWorkers()) {
       const report = parseWorkerReport(row.report);
       const health = row.health as HealthStatus | null;
-      const entry: WorkerEntry = {
+      this.workers.set(row.id, {
         kind: "worker", id: row.id, hostId: row.host_id, report, health,
         durableKey: durableKeyOf(report, row.host_id, health),
-        lastSeen: row.last_seen, storedSeen: row.last_seen, state: row.state, deadline: 0,
+        lastSeen: row.last_seen, persisted: true, state: row.state, deadline: 0,
         senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
-      };
-      entry.deadline = this.restoredDeadline(entry, now);
-      this.workers.set(row.id, entry);
+      });
     }
     for (const row of this.store.loadHosts()) {
       const gpus = parseGpus(row.gpus);
-      const entry: HostEntry = {
+      this.hosts.set(row.id, {
         kind: "host", id: row.id, gpus, gpusReceivedAt: row.gpus_received_at, gpuKey: gpuKeyOf(gpus),
-        lastSeen: row.last_seen, storedSeen: row.last_seen, state: row.state, deadline: 0,
+        lastSeen: row.last_seen, persisted: true, state: row.state, deadline: 0,
         senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
-      };
-      entry.deadline = this.restoredDeadline(entry, now);
-      this.hosts.set(row.id, entry);
-    }
-    if (this.workers.size + this.hosts.size > 0) {
-      this.store.addEvent(now, "restarted", "pool", {
-        workers: this.workers.size, hosts: this.hosts.size, grace_s: w.workerStaleMs / 1000,
       });
     }
-  }
-
-  private restoredDeadline(e: Entry, now: number): number {
-    // Stale senders were written with their exact last-seen time, so eviction stays on schedule.
-    if (e.state === "stale") return e.lastSeen + this.windows.evictMs;
-    return staleDeadlineAfterRestart(e.lastSeen, now, staleWindowOf(e, this.windows));
+    const { flush, chunks } = this.store.loadVolatile();
+    unpackChunks(this, chunks);
+    for (const e of this.entries()) {
+      // Stale senders were written with their exact last-seen time, so eviction stays on schedule.
+      e.deadline = e.state === "stale"
+        ? e.lastSeen + this.windows.evictMs
+        : staleDeadlineAfterRestore(e.lastSeen, staleWindowOf(e, this.windows), flush, now);
+    }
+    return flush;
   }
 
   updateSettings(settings: PoolSettings): void {
@@ -159,7 +153,7 @@ export class PoolState {
       if (t !== null && (wakeBy === null || t < wakeBy)) wakeBy = t;
     };
     if (host === undefined) {
-      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, gpuKey: "", lastSeen: now, storedSeen: -Infinity,
+      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, gpuKey: "", lastSeen: now, persisted: false,
         deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now };
       this.hosts.set(hostId, host);
       events.add("joined", subjectOf(host), { gpus: hb.gpus.length, workers: hb.workers.length });
@@ -192,12 +186,13 @@ export class PoolState {
 
   /**
    * Applies one heartbeat to one sender. `update` changes the record and returns its
-   * durable key; the row is written when that key changed, the sender recovered or
-   * joined, or a checkpoint is due. Returns a deadline that may need an earlier alarm.
+   * durable key; the row is written only when the sender joined, recovered, or that key
+   * changed. Volatile fields are flushed separately. Returns a deadline that may need an
+   * earlier alarm.
    */
   private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false): number | null {
     const before = e.kind === "worker" ? e.durableKey : e.gpuKey;
-    const isNew = e.storedSeen === -Infinity;
+    const isNew = !e.persisted;
     const wasStale = e.state === "stale";
     const key = update();
     if (e.kind === "worker") e.durableKey = key;
@@ -205,7 +200,7 @@ export class PoolState {
     if (wasStale) events.add("recovered", subjectOf(e), {});
     // A relayed worker carries its host's clock; the host's own skew event covers it.
     if (skewStarted && !relayed) events.add("skew", subjectOf(e), { skew_ms: e.skewMs });
-    if (isNew || wasStale || key !== before || checkpointDue(e, now)) {
+    if (isNew || wasStale || key !== before) {
       if (e.kind === "worker") this.store.putWorker(workerRow(e));
       else this.store.putHost(hostRow(e));
     }
@@ -234,7 +229,7 @@ export class PoolState {
 function newWorker(id: string, hostId: string | null, report: WorkerReport, health: HealthStatus | null, now: number): WorkerEntry {
   return {
     kind: "worker", id, hostId, report, health, durableKey: durableKeyOf(report, hostId, health),
-    lastSeen: now, storedSeen: -Infinity, deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now,
+    lastSeen: now, persisted: false, deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now,
   };
 }
 

@@ -6,13 +6,6 @@ import { hostRow, subjectOf, workerRow, type Entry, type WorkerEntry } from "./e
 import { EventBatch } from "./event-batch.js";
 import type { PoolState } from "./pool-state.js";
 
-/**
- * While any sender is fresh the alarm fires at least this often, so the object stays
- * loaded and its in-memory last-seen times stay exact instead of being re-derived from
- * checkpoints after an idle eviction (at most 1,440 alarms a day per pool).
- */
-export const KEEPALIVE_MS = 60_000;
-
 export function sweep(pool: PoolState, now: number): void {
   const events = new EventBatch();
   for (const host of pool.hosts.values()) {
@@ -64,7 +57,7 @@ function staleCounts(pool: PoolState): { stale: number; total: number } {
   return { stale, total };
 }
 
-function massStale(pool: PoolState): boolean {
+export function massStale(pool: PoolState): boolean {
   const { stale, total } = staleCounts(pool);
   return isMassStale(stale, total, pool.settings.mass_stale_fraction, pool.settings.mass_stale_min_senders);
 }
@@ -77,15 +70,16 @@ export function evictionReason(pool: PoolState): string | null {
   return `${stale} of ${total} senders are stale (at least ${pct}%): suspecting the network, evicting nobody`;
 }
 
-/** When the alarm should next fire, or null when there is nothing to watch. */
+/**
+ * When the alarm should next fire: the earliest deadline, or null when there is nothing to
+ * watch. While evictions are held, stale senders wait for a recovery (which arms its own
+ * deadline) instead of waking the object for nothing.
+ */
 export function nextWakeAt(pool: PoolState, now: number): number | null {
   let next: number | null = null;
-  let anyFresh = false;
   for (const e of pool.entries()) {
-    if (e.state === "fresh") anyFresh = true;
     if (e.state === "stale" && pool.evictionSuspended) continue;
     if (next === null || e.deadline < next) next = e.deadline;
   }
-  if (pool.evictionSuspended || anyFresh) next = Math.min(next ?? Infinity, now + KEEPALIVE_MS);
   return next === null ? null : Math.max(next, now);
 }

@@ -1,6 +1,6 @@
 // SQLite rows of one PoolRegistry. Row shapes stay apart from API shapes; every write
 // goes through `write()` so the object can report rows written (the Free plan's budget).
-import type { GpuReport, LivenessState, PoolEvent, PoolEventKind, WorkerReport } from "../../shared/index.js";
+import type { FlushRecord, GpuReport, LivenessState, PoolEvent, PoolEventKind, WorkerReport } from "../../shared/index.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS hosts (
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS volatile (
+  chunk INTEGER PRIMARY KEY, data TEXT NOT NULL, flushed_at INTEGER NOT NULL, dirty INTEGER NOT NULL, flush_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, label TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER);
 `;
@@ -47,6 +49,17 @@ export interface TokenRow {
   label: string | null;
   created_at: number;
   revoked_at: number | null;
+}
+
+/**
+ * Volatile state of up to 1,000 senders in one row: last-seen times, sender timestamps,
+ * worker status and GPU readings. Written together by a flush, never per heartbeat.
+ */
+export interface VolatileChunk {
+  /** worker id -> [last_seen, sender_ts, status] */
+  w: Record<string, [number, number | null, string]>;
+  /** host id -> [last_seen, sender_ts, gpus, gpus_received_at] */
+  h: Record<string, [number, number | null, GpuReport[], number]>;
 }
 
 type SqlValue = string | number | null;
@@ -126,6 +139,32 @@ export class RegistryStore {
       .toArray()
       .map((r) => ({ seq: r.seq, at: new Date(r.at).toISOString(), kind: r.kind, subject: r.subject, detail: JSON.parse(r.detail) }));
   }
+
+  loadVolatile(): { flush: FlushRecord | null; chunks: VolatileChunk[] } {
+    const rows = this.sql
+      .exec<{ data: string; flushed_at: number; dirty: number; flush_ms: number }>("SELECT data, flushed_at, dirty, flush_ms FROM volatile ORDER BY chunk")
+      .toArray();
+    const first = rows[0];
+    if (first === undefined) return { flush: null, chunks: [] };
+    return {
+      flush: { flushedAtMs: first.flushed_at, dirty: first.dirty === 1, flushIntervalMs: first.flush_ms },
+      chunks: rows.map((r) => JSON.parse(r.data) as VolatileChunk),
+    };
+  }
+
+  /** Replaces every volatile row in one go (all statements of one event commit together). */
+  writeVolatile(chunks: VolatileChunk[], flush: FlushRecord): void {
+    chunks.forEach((chunk, i) => {
+      this.write(
+        "INSERT OR REPLACE INTO volatile (chunk, data, flushed_at, dirty, flush_ms) VALUES (?, ?, ?, ?, ?)",
+        i, JSON.stringify(chunk), flush.flushedAtMs, flush.dirty ? 1 : 0, flush.flushIntervalMs,
+      );
+    });
+    if (this.volatileRows > chunks.length) this.write("DELETE FROM volatile WHERE chunk >= ?", chunks.length);
+    this.volatileRows = chunks.length;
+  }
+
+  private volatileRows = Infinity;
 
   loadTokens(): TokenRow[] {
     return this.sql.exec<TokenRow & Record<string, SqlValue>>("SELECT * FROM tokens ORDER BY created_at").toArray();

@@ -1,0 +1,74 @@
+// Shared pieces of the benchmark scripts: start `wrangler dev` on a scratch state folder,
+// run a request loop at a fixed concurrency or rate, and summarise latencies.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export async function startWrangler({ port, vars = {} }) {
+  const state = mkdtempSync(join(tmpdir(), "edge-pulse-bench-"));
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "warn"];
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn("wrangler", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) break;
+    } catch {}
+    if (Date.now() > deadline) throw new Error("wrangler dev did not start in 60 s");
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return {
+    base,
+    async stop() {
+      child.kill("SIGINT");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/**
+ * Sends `count` requests made by `make(i)`, either as fast as `concurrency` allows or paced
+ * at `ratePerSec`. Returns wall time, throughput and latency percentiles (ms).
+ */
+export async function load({ count, concurrency = 16, ratePerSec = null, make }) {
+  const latencies = [];
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  async function one(i) {
+    if (ratePerSec !== null) {
+      const due = started + (i * 1000) / ratePerSec;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    const { url, init } = make(i);
+    const t0 = performance.now();
+    const res = await fetch(url, init);
+    await res.arrayBuffer();
+    latencies.push(performance.now() - t0);
+    if (!res.ok) errors += 1;
+  }
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
+  const wallMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    count,
+    errors,
+    wall_s: +(wallMs / 1000).toFixed(2),
+    per_s: Math.round((count / wallMs) * 1000),
+    p50_ms: +percentile(latencies, 50).toFixed(2),
+    p99_ms: +percentile(latencies, 99).toFixed(2),
+  };
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm run bench`: heartbeats per second one PoolRegistry sustains under `wrangler dev` on
+// this machine, with 1,000 and 10,000 distinct workers; p50/p99 latency; SQLite rows written
+// per heartbeat (the object's own count). Not a test: results go to BENCHMARKS.md by hand,
+// and to bench-results/pool.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { load, startWrangler } from "./bench-lib.mjs";
+
+const ADMIN = "bench-admin-token-not-secret";
+const quick = process.argv.includes("--quick");
+const sizes = quick ? [1000] : [1000, 10_000];
+
+const edge = await startWrangler({ port: 8790, vars: { ADMIN_TOKEN: ADMIN } });
+const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
+const results = [];
+try {
+  for (const workers of sizes) {
+    const pool = `bench-${workers}`;
+    const issued = await (await fetch(`${edge.base}/v1/admin/pools/${pool}/tokens`, { method: "POST", headers: admin, body: "{}" })).json();
+    const headers = { authorization: `Bearer ${issued.token}`, "content-type": "application/json" };
+    const beat = (i) => ({
+      url: `${edge.base}/v1/heartbeat`,
+      init: { method: "POST", headers, body: JSON.stringify({ worker_id: `worker-${i % workers}`, timestamp: new Date().toISOString(), health_status: "healthy" }) },
+    });
+    const stats = async () => (await fetch(`${edge.base}/v1/admin/pools/${pool}/stats`, { headers: admin })).json();
+
+    const join = await load({ count: workers, concurrency: 16, make: beat });
+    const afterJoin = await stats();
+    // Steady state: every worker already known; the object only updates memory.
+    const steadyCount = Math.max(20_000, workers * 2);
+    const steady = await load({ count: steadyCount, concurrency: 16, make: (i) => beat(i + workers) });
+    const afterSteady = await stats();
+    // The target load: 10,000 workers at 30 s is 333/s; run the same rate for this pool size.
+    const paced = await load({ count: Math.min(10_000, workers * 3), concurrency: 64, ratePerSec: 333, make: beat });
+    const afterPaced = await stats();
+
+    const row = {
+      workers,
+      join: { ...join, rows_per_heartbeat: +(afterJoin.rows_written / afterJoin.heartbeats).toFixed(3) },
+      steady_max: { ...steady, rows_per_heartbeat: +((afterSteady.rows_written - afterJoin.rows_written) / (afterSteady.heartbeats - afterJoin.heartbeats)).toFixed(4) },
+      paced_333_per_s: { ...paced, rows_per_heartbeat: +((afterPaced.rows_written - afterSteady.rows_written) / (afterPaced.heartbeats - afterSteady.heartbeats)).toFixed(4) },
+    };
+    results.push(row);
+    console.log(JSON.stringify(row));
+  }
+} finally {
+  await edge.stop();
+}
+
+const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString() };
+mkdirSync("bench-results", { recursive: true });
+writeFileSync("bench-results/pool.json", JSON.stringify({ machine, results }, null, 2));
+console.log("\n| workers | phase | heartbeats | errors | per s | p50 ms | p99 ms | rows/heartbeat |\n|---|---|---|---|---|---|---|---|");
+for (const r of results) {
+  for (const [phase, m] of [["join (first beat)", r.join], ["steady, max rate (16 in flight)", r.steady_max], ["steady, paced 333/s", r.paced_333_per_s]]) {
+    console.log(`| ${r.workers} | ${phase} | ${m.count} | ${m.errors} | ${m.per_s} | ${m.p50_ms} | ${m.p99_ms} | ${m.rows_per_heartbeat} |`);
+  }
+}
+console.log(`\nmachine: ${JSON.stringify(machine)}`);

@@ -1,0 +1,77 @@
+// Volatile state (last-seen times, sender timestamps, worker status, GPU readings) is kept
+// in memory and flushed in rows of 1,000 senders, never once per heartbeat. This file packs
+// and unpacks those rows and decides when to flush.
+import { SENDERS_PER_FLUSH_ROW, type FlushRecord } from "../../shared/index.js";
+import type { PoolState } from "./pool-state.js";
+import type { VolatileChunk } from "./registry-store.js";
+
+/**
+ * Requests closer together than this mean the object is busy and will stay in memory a
+ * while (Cloudflare hibernates an idle object after 10 s), so heartbeats until the next
+ * flush may stay in memory only. Anything slower is treated as cold: written at once.
+ */
+export const HOT_GAP_MS = 5_000;
+
+export function packChunks(pool: PoolState): VolatileChunk[] {
+  const chunks: VolatileChunk[] = [];
+  let current: VolatileChunk = { w: {}, h: {} };
+  let n = 0;
+  const next = () => {
+    if (++n % SENDERS_PER_FLUSH_ROW === 0) {
+      chunks.push(current);
+      current = { w: {}, h: {} };
+    }
+  };
+  for (const h of pool.hosts.values()) {
+    current.h[h.id] = [h.lastSeen, h.senderTs, h.gpus, h.gpusReceivedAt];
+    next();
+  }
+  for (const w of pool.workers.values()) {
+    current.w[w.id] = [w.lastSeen, w.senderTs, w.report.status];
+    next();
+  }
+  if (n % SENDERS_PER_FLUSH_ROW !== 0 || chunks.length === 0) chunks.push(current);
+  return chunks;
+}
+
+/** Overlays flushed volatile state on senders loaded from rows (newer values win). */
+export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
+  for (const chunk of chunks) {
+    for (const [id, [lastSeen, senderTs, status]] of Object.entries(chunk.w)) {
+      const w = pool.workers.get(id);
+      if (w === undefined || lastSeen < w.lastSeen) continue;
+      w.lastSeen = lastSeen;
+      w.senderTs = senderTs;
+      w.report = { ...w.report, status };
+    }
+    for (const [id, [lastSeen, senderTs, gpus, receivedAt]] of Object.entries(chunk.h)) {
+      const h = pool.hosts.get(id);
+      if (h === undefined || lastSeen < h.lastSeen) continue;
+      h.lastSeen = lastSeen;
+      h.senderTs = senderTs;
+      h.gpus = gpus;
+      h.gpusReceivedAt = receivedAt;
+    }
+  }
+}
+
+/**
+ * Decides, after a heartbeat changed volatile state, whether to flush now. A clean last
+ * flush (nothing unwritten since) must be followed by a flush, or a restore would trust
+ * old values; a dirty one only when its interval is up. The new record is dirty when the
+ * object is busy (more unwritten heartbeats will follow), clean when it is likely to
+ * hibernate right after this request, which keeps quiet pools exact after hibernation.
+ */
+export class FlushPolicy {
+  private lastRequestAt: number | null = null;
+
+  constructor(public last: FlushRecord | null) {}
+
+  decide(now: number, intervalMs: number): FlushRecord | null {
+    const hot = this.lastRequestAt !== null && now - this.lastRequestAt < HOT_GAP_MS;
+    this.lastRequestAt = now;
+    const last = this.last;
+    const due = last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
+    return due ? { flushedAtMs: now, dirty: hot, flushIntervalMs: intervalMs } : null;
+  }
+}
