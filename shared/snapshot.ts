@@ -67,7 +67,6 @@ export const PoolEventKindSchema = z.enum([
   "skew",
   "eviction_suspended",
   "eviction_resumed",
-  "restarted",
 ]);
 export type PoolEventKind = z.infer<typeof PoolEventKindSchema>;
 

@@ -65,6 +65,15 @@ describe("pool endpoints", () => {
     }
   });
 
+  it("stops accepting a token the moment it is revoked, even one just used", async () => {
+    const fresh = await createPool("auth-a");
+    expect((await api("POST", "/v1/heartbeat", { token: fresh, json: workerHeartbeat("a-worker") })).status).toBe(200);
+    expect((await api("DELETE", `/v1/admin/pools/auth-a/tokens/${fresh.split(".")[2]}`, { token: ADMIN })).status).toBe(200);
+    const res = await api("POST", "/v1/heartbeat", { token: fresh, json: workerHeartbeat("a-worker") });
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/revoked/);
+  });
+
   it("refuses the admin token on /v1/heartbeat, which needs a pool token to name the pool", async () => {
     const res = await api("POST", "/v1/heartbeat", { token: ADMIN, json: workerHeartbeat("w") });
     expect(res.status).toBe(403);

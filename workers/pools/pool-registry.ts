@@ -56,6 +56,8 @@ export class PoolRegistry extends DurableObject<Env> {
   private pool!: PoolState;
   private poolId: string | null = null;
   private tokens = new Map<string, TokenRow>();
+  /** Secrets already checked against their hash, so a sender's heartbeats skip SHA-256. */
+  private verified = new Map<string, string>();
   private armedAt: number | null = null;
   private heartbeats = 0;
   private flush = new FlushPolicy(null);
@@ -85,7 +87,11 @@ export class PoolRegistry extends DurableObject<Env> {
     const row = this.tokens.get(access.tokenId);
     if (row === undefined) return unauthorized();
     if (row.revoked_at !== null) return unauthorized("token has been revoked");
-    return digestsEqual(await sha256Hex(access.secret), row.hash) ? { ok: true, value: undefined } : unauthorized();
+    const known = this.verified.get(access.tokenId);
+    if (known !== undefined && digestsEqual(known, access.secret)) return { ok: true, value: undefined };
+    if (!digestsEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
+    this.verified.set(access.tokenId, access.secret);
+    return { ok: true, value: undefined };
   }
 
   /** Checks a token without doing anything (used to tell 403 "another pool's token" from 401). */
@@ -192,6 +198,7 @@ export class PoolRegistry extends DurableObject<Env> {
   async revokeToken(tokenId: string): Promise<Outcome<TokenInfo>> {
     const row = this.tokens.get(tokenId);
     if (this.poolId === null || row === undefined) return { ok: false, status: 404, code: "not_found", message: "no such token", field: "token_id" };
+    this.verified.delete(tokenId);
     if (row.revoked_at === null) {
       row.revoked_at = Date.now();
       this.store.revokeToken(tokenId, row.revoked_at);
@@ -245,6 +252,7 @@ export class PoolRegistry extends DurableObject<Env> {
     this.flush = new FlushPolicy(null);
     this.poolId = null;
     this.tokens.clear();
+    this.verified.clear();
     this.armedAt = null;
   }
 }

@@ -1,17 +1,20 @@
 // SQLite rows of one PoolRegistry. Row shapes stay apart from API shapes; every write
 // goes through `write()` so the object can report rows written (the Free plan's budget).
+// Text-keyed tables are WITHOUT ROWID (no second index row per write), and events use a
+// plain INTEGER PRIMARY KEY (AUTOINCREMENT would write sqlite_sequence on every insert;
+// trimming only removes the oldest rows, so sequence numbers still only grow).
 import type { FlushRecord, GpuReport, LivenessState, PoolEvent, PoolEventKind, WorkerReport } from "../../shared/index.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS workers (
   id TEXT PRIMARY KEY, host_id TEXT, report TEXT NOT NULL, health TEXT,
-  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL);
+  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hosts (
   id TEXT PRIMARY KEY, gpus TEXT NOT NULL, gpus_received_at INTEGER NOT NULL,
-  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL);
+  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS volatile (
   chunk INTEGER PRIMARY KEY, data TEXT NOT NULL, flushed_at INTEGER NOT NULL, dirty INTEGER NOT NULL, flush_ms INTEGER NOT NULL);
