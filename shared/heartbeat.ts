@@ -33,6 +33,12 @@ export const GpuReportSchema = z
     uuid: SenderIdSchema.optional(),
     /** When the sidecar read this GPU (its clock; informational). */
     read_at: IsoTimestampSchema.optional(),
+    /** Ours, from the sidecar; null when the driver does not report it. */
+    utilization_pct: z.number().min(0).max(100).nullable().optional(),
+    temperature_c: z.number().min(-50).max(200).nullable().optional(),
+    power_w: z.number().min(0).max(10_000).nullable().optional(),
+    /** Ours: why a null field is null (e.g. "memory.free: [N/A]"). */
+    unknown_reason: z.string().max(200).optional(),
   })
   .refine(
     (g) => g.total_vram_bytes === null || g.free_vram_bytes === null || g.free_vram_bytes <= g.total_vram_bytes,
@@ -58,6 +64,13 @@ export const WorkerReportSchema = z.object({
   capabilities: z.array(z.string().min(1).max(64)).max(MAX_CAPABILITIES).default([]),
   protocol: z.string().min(1).max(32).nullable().default(null),
   health_status: HealthStatusSchema.optional(),
+  /**
+   * Ours: how long ago the worker last heartbeated its hive, on the hive's monotonic clock
+   * (a duration, so clock skew does not matter). The edge dates the worker `now - age`, so
+   * a worker that dies goes stale 3 intervals after its own last heartbeat, not after the
+   * hive's last mention of it.
+   */
+  heartbeat_age_ms: z.number().int().min(0).max(86_400_000).optional(),
 });
 export type WorkerReport = z.infer<typeof WorkerReportSchema>;
 

@@ -78,14 +78,18 @@ export function gpuKeyOf(gpus: GpuReport[]): string {
   return JSON.stringify(gpus.map((g) => [g.id, g.uuid ?? null, g.device_name, g.total_vram_bytes]));
 }
 
-/** Records a heartbeat on the edge clock; returns whether the sender's clock just drifted past the warning. */
-export function touch(e: Liveness, now: number, senderTs: number, windowMs: number): { skewStarted: boolean } {
+/**
+ * Records a heartbeat on the edge clock, dated `seenAt` (now, or earlier for a worker its
+ * hive last heard from a while ago; never moving last-seen backwards). Returns whether the
+ * sender's clock just drifted past the warning.
+ */
+export function touch(e: Liveness, now: number, senderTs: number, windowMs: number, seenAt = now): { skewStarted: boolean } {
   const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
-  e.lastSeen = now;
+  e.lastSeen = e.persisted ? Math.max(e.lastSeen, seenAt) : seenAt;
   e.senderTs = senderTs;
   e.skewMs = senderTs - now;
   e.state = "fresh";
-  e.deadline = now + windowMs;
+  e.deadline = e.lastSeen + windowMs;
   return { skewStarted: !wasSkewed && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS };
 }
 

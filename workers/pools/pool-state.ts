@@ -165,10 +165,16 @@ export class PoolState {
       h.gpuKey = gpuKeyOf(hb.gpus);
       return h.gpuKey;
     }));
-    for (const report of hb.workers) {
+    for (const incoming of hb.workers) {
+      // A hive only relays workers it heard from recently; one it heard from longer ago than
+      // the edge's own window would be stale on arrival, so it is left as it is.
+      const age = incoming.heartbeat_age_ms ?? 0;
+      if (age >= this.windows.workerStaleMs) continue;
+      // The age and health ride along but are not part of the stored descriptor.
+      const { heartbeat_age_ms: _age, health_status: health, ...report } = incoming;
       let w = this.workers.get(report.id);
       if (w === undefined) {
-        w = newWorker(report.id, hostId, report, report.health_status ?? null, now);
+        w = newWorker(report.id, hostId, report, health ?? null, now);
         this.workers.set(w.id, w);
         events.add("joined", subjectOf(w), { host_id: hostId });
       }
@@ -176,9 +182,9 @@ export class PoolState {
       earliest(this.refresh(entry, now, senderTs, events, () => {
         entry.report = report;
         entry.hostId = hostId;
-        if (report.health_status !== undefined) entry.health = report.health_status;
+        if (health !== undefined) entry.health = health;
         return durableKeyOf(entry.report, entry.hostId, entry.health);
-      }, true));
+      }, true, now - age));
     }
     events.flush(this.store, now);
     return { outcome: this.ack("accepted", now, interval), wakeBy };
@@ -190,13 +196,13 @@ export class PoolState {
    * changed. Volatile fields are flushed separately. Returns a deadline that may need an
    * earlier alarm.
    */
-  private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false): number | null {
+  private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false, seenAt = now): number | null {
     const before = e.kind === "worker" ? e.durableKey : e.gpuKey;
     const isNew = !e.persisted;
     const wasStale = e.state === "stale";
     const key = update();
     if (e.kind === "worker") e.durableKey = key;
-    const { skewStarted } = touch(e, now, senderTs, staleWindowOf(e, this.windows));
+    const { skewStarted } = touch(e, now, senderTs, staleWindowOf(e, this.windows), seenAt);
     if (wasStale) events.add("recovered", subjectOf(e), {});
     // A relayed worker carries its host's clock; the host's own skew event covers it.
     if (skewStarted && !relayed) events.add("skew", subjectOf(e), { skew_ms: e.skewMs });

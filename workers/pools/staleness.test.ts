@@ -120,6 +120,33 @@ describe("host staleness", () => {
     expect(await events("host-stale")).toContainEqual(expect.objectContaining({ kind: "stale", subject: "worker:r1", detail: { silent_s: 45, cause: "host_stale" } }));
   });
 
+  it("dates a relayed worker by its hive's heartbeat age, so it goes stale 90 s after its own last heartbeat", async () => {
+    freezeClock(T0);
+    const token = await createPool("relay-age");
+    const hb = poolHeartbeat("relay-age", "h1", ["quiet", "lost", "ok"]);
+    (hb.workers[0] as Record<string, unknown>).heartbeat_age_ms = 60_000;
+    (hb.workers[1] as Record<string, unknown>).heartbeat_age_ms = 90_000; // already past the window: not added
+    (hb.workers[2] as Record<string, unknown>).heartbeat_age_ms = 1_000;
+    expect((await api("POST", "/v2/pools/relay-age/heartbeat", { token, json: hb })).status).toBe(200);
+    let snap = await snapshot("relay-age");
+    expect(snap.workers.map((w) => [w.id, w.last_heartbeat_at])).toEqual([
+      ["quiet", "2031-03-31T23:59:00.000Z"],
+      ["ok", "2031-03-31T23:59:59.000Z"],
+    ]);
+    expect(JSON.stringify(snap.workers)).not.toContain("heartbeat_age_ms");
+
+    advance(15); // the host keeps reporting; "quiet" has still not heartbeated locally
+    hb.timestamp = new Date().toISOString();
+    (hb.workers[0] as Record<string, unknown>).heartbeat_age_ms = 75_000;
+    (hb.workers[2] as Record<string, unknown>).heartbeat_age_ms = 500;
+    await api("POST", "/v2/pools/relay-age/heartbeat", { token, json: hb });
+    advance(15); // 90 s after quiet's own last heartbeat
+    await runAlarm("relay-age");
+    snap = await snapshot("relay-age");
+    expect(snap.workers.find((w) => w.id === "quiet")!.state).toBe("stale");
+    expect(snap.workers.find((w) => w.id === "ok")!.state).toBe("fresh");
+  });
+
   it("removes a leaving host and its workers at once", async () => {
     freezeClock(T0);
     const token = await createPool("leaving");
