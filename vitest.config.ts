@@ -1,5 +1,6 @@
-// Edge tests run inside workerd through the Workers Vitest integration, against the same
-// wrangler.toml the Worker deploys with. ADMIN_TOKEN is a test-only value.
+// Two projects. `edge`: the Worker's tests run inside workerd through the Workers Vitest
+// integration, against the same wrangler.toml it deploys with. `node`: the sidecar and the
+// scripts run in Node against a real local edge (`wrangler dev`, started in globalSetup).
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_ADMIN_TOKEN } from "./test/constants.js";
@@ -8,13 +9,27 @@ import { TEST_ADMIN_TOKEN } from "./test/constants.js";
 process.env.ADMIN_TOKEN ??= TEST_ADMIN_TOKEN;
 
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
-    }),
-  ],
   test: {
-    include: ["workers/**/*.test.ts", "shared/**/*.test.ts"],
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+          }),
+        ],
+        test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"] },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["sidecar/test/**/*.test.ts", "scripts/**/*.test.mjs"],
+          globalSetup: ["./test/local-edge.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
   },
 });

@@ -1,11 +1,26 @@
-// Shared pieces of the benchmark scripts: start `wrangler dev` on a scratch state folder,
-// run a request loop at a fixed concurrency or rate, and summarise latencies.
+// Shared by the benchmarks and the sidecar's end-to-end tests: start `wrangler dev` on a
+// scratch state folder, run a request loop at a fixed concurrency or rate, summarise latencies.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-export async function startWrangler({ port, vars = {} }) {
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `wrangler dev` on `port` (0: any free port) with a scratch state folder. */
+export async function startWrangler({ port = 0, vars = {} } = {}) {
+  if (port === 0) port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "edge-pulse-bench-"));
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);

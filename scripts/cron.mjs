@@ -24,7 +24,7 @@ export function cronMatches(cron, date) {
     fieldMatches(hour, date.getUTCHours(), 0, 23) &&
     fieldMatches(dom, date.getUTCDate(), 1, 31) &&
     fieldMatches(month, date.getUTCMonth() + 1, 1, 12) &&
-    fieldMatches(dow, date.getUTCDay() % 7, 0, 7)
+    (fieldMatches(dow, date.getUTCDay(), 0, 7) || (date.getUTCDay() === 0 && fieldMatches(dow, 7, 0, 7)))
   );
 }
 

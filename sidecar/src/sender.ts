@@ -1,0 +1,146 @@
+// The generic heartbeat sender, usable on its own by any TypeScript worker process:
+//   const hb = startHeartbeat({ url, token, intervalMs: 30_000, payload: () => ({...}) });
+//   ...; await hb.stop();
+// Every interval with ±10% jitter, a 5 s timeout, failures logged and counted, exponential
+// backoff with jitter while the receiver is down, recovering on its own. Never throws.
+import { redact, silentLogger, type Logger } from "./log.js";
+
+export type Payload = unknown | (() => unknown | Promise<unknown>);
+
+export interface HeartbeatOptions {
+  url: string;
+  token?: string;
+  intervalMs: number;
+  timeoutMs?: number;
+  payload: Payload;
+  /** Longest wait between attempts while failing (default: 4 intervals, at most 60 s). */
+  maxBackoffMs?: number;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  random?: () => number;
+  /** Called after every attempt (for metrics or tests). */
+  onResult?: (result: SendResult) => void;
+}
+
+export interface SendResult {
+  ok: boolean;
+  status: number | null;
+  error: string | null;
+  durationMs: number;
+  body: unknown;
+}
+
+export interface HeartbeatStats {
+  sent: number;
+  failed: number;
+  consecutiveFailures: number;
+  lastOkAt: number | null;
+  lastError: string | null;
+}
+
+export interface HeartbeatHandle {
+  readonly stats: HeartbeatStats;
+  /** Sends one heartbeat now (outside the schedule). */
+  sendNow(payload?: Payload): Promise<SendResult>;
+  /** Stops the schedule; with `final`, sends that payload once first (e.g. leaving: true). */
+  stop(final?: Payload): Promise<SendResult | null>;
+}
+
+async function resolvePayload(p: Payload): Promise<unknown> {
+  return typeof p === "function" ? await (p as () => unknown)() : p;
+}
+
+/** fetch() says only "fetch failed"; the useful code (ECONNREFUSED, ...) is in its causes. */
+function networkReason(err: unknown): string {
+  let e = err as { code?: string; message?: string; cause?: unknown; errors?: unknown[] } | undefined;
+  for (let depth = 0; e !== undefined && depth < 5; depth++) {
+    if (typeof e.code === "string") return e.code;
+    const first = e.errors?.[0] as { code?: string } | undefined;
+    if (typeof first?.code === "string") return first.code;
+    e = e.cause as typeof e;
+  }
+  return (err as Error).message;
+}
+
+export async function sendOnce(opts: HeartbeatOptions, payload: Payload): Promise<SendResult> {
+  const started = performance.now();
+  const doFetch = opts.fetch ?? fetch;
+  try {
+    const body = JSON.stringify(await resolvePayload(payload));
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await doFetch(opts.url, { method: "POST", headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {}
+    const durationMs = Math.round(performance.now() - started);
+    if (res.ok) return { ok: true, status: res.status, error: null, durationMs, body: parsed };
+    const detail = (parsed as { error?: { message?: string } })?.error?.message ?? text.slice(0, 200);
+    return { ok: false, status: res.status, error: redact(`HTTP ${res.status}: ${detail}`), durationMs, body: parsed };
+  } catch (err) {
+    const e = err as Error;
+    const reason = e.name === "TimeoutError" ? `timed out after ${opts.timeoutMs ?? 5000} ms` : networkReason(e);
+    return { ok: false, status: null, error: redact(reason), durationMs: Math.round(performance.now() - started), body: null };
+  }
+}
+
+export function startHeartbeat(opts: HeartbeatOptions): HeartbeatHandle {
+  const log = opts.logger ?? silentLogger;
+  const random = opts.random ?? Math.random;
+  const maxBackoff = opts.maxBackoffMs ?? Math.min(60_000, opts.intervalMs * 4);
+  const stats: HeartbeatStats = { sent: 0, failed: 0, consecutiveFailures: 0, lastOkAt: null, lastError: null };
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let inFlight: Promise<SendResult> | null = null;
+
+  const record = (r: SendResult) => {
+    if (r.ok) {
+      if (stats.consecutiveFailures > 0) log("info", "heartbeat recovered", { after_failures: stats.consecutiveFailures });
+      stats.sent += 1;
+      stats.consecutiveFailures = 0;
+      stats.lastOkAt = Date.now();
+    } else {
+      stats.failed += 1;
+      stats.consecutiveFailures += 1;
+      stats.lastError = r.error;
+      log("warn", "heartbeat failed", { url: opts.url, status: r.status, error: r.error, consecutive: stats.consecutiveFailures });
+    }
+    opts.onResult?.(r);
+    return r;
+  };
+
+  const send = (payload: Payload) => {
+    const p = sendOnce(opts, payload).then(record);
+    inFlight = p;
+    return p.finally(() => {
+      if (inFlight === p) inFlight = null;
+    });
+  };
+
+  /** ±10% around the interval; while failing, equal-jitter exponential backoff. */
+  const nextDelay = () => {
+    if (stats.consecutiveFailures === 0) return opts.intervalMs * (0.9 + 0.2 * random());
+    const exp = Math.min(maxBackoff, opts.intervalMs * 2 ** (stats.consecutiveFailures - 1));
+    return exp / 2 + (exp / 2) * random();
+  };
+
+  const loop = async () => {
+    if (stopped) return;
+    await send(opts.payload);
+    if (!stopped) timer = setTimeout(loop, nextDelay());
+  };
+  timer = setTimeout(loop, 0);
+
+  return {
+    stats,
+    sendNow: (payload) => send(payload ?? opts.payload),
+    async stop(final) {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      if (inFlight !== null) await inFlight;
+      return final === undefined ? null : send(final);
+    },
+  };
+}

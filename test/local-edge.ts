@@ -1,0 +1,19 @@
+// globalSetup for the `node` project: one real local edge (`wrangler dev` with local KV and
+// SQLite Durable Objects in a scratch folder) shared by the sidecar's end-to-end tests.
+import type { TestProject } from "vitest/node";
+import { startWrangler } from "../scripts/bench-lib.mjs";
+import { TEST_ADMIN_TOKEN } from "./constants.js";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    edgeUrl: string;
+    adminToken: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const edge = await startWrangler({ port: 0, vars: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } });
+  project.provide("edgeUrl", edge.base);
+  project.provide("adminToken", TEST_ADMIN_TOKEN);
+  return async () => edge.stop();
+}
