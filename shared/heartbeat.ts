@@ -1,6 +1,6 @@
 // The rbee wire contracts, accepted exactly as the seed writes them (see design.md).
 // Fields we add are optional, so seed senders and seed readers keep working.
-import { z } from "zod";
+import * as z from "zod";
 import { SenderIdSchema, PoolIdSchema } from "./ids.js";
 import { MAX_CAPABILITIES } from "./limits.js";
 

@@ -1,6 +1,6 @@
 // Identifier schemas. Pool ids become Durable Object names, URL segments and part of
 // pool tokens, so they are the strictest; worker and host ids only need to be printable.
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_ID_LENGTH, MAX_POOL_ID_LENGTH } from "./limits.js";
 
 export const PoolIdSchema = z

@@ -1,5 +1,5 @@
 // Per-pool timing, settable through the admin API. Deadlines derive from these.
-import { z } from "zod";
+import * as z from "zod";
 import {
   DEFAULT_EVICT_AFTER_S,
   DEFAULT_FLUSH_INTERVAL_S,

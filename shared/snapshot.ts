@@ -1,7 +1,7 @@
 // The pool snapshot served at `GET /v2/pools/{id}`: the seed's pool-heartbeat shape
 // (pool_id, timestamp, gpus[], workers[]) aggregated over every host, plus what the
 // registry knows on its own clock. Kept as schemas so tests and clients can parse it.
-import { z } from "zod";
+import * as z from "zod";
 import { GpuReportSchema, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
 import { PoolSettingsSchema } from "./pool-settings.js";
 

@@ -2,8 +2,8 @@
 // A bad flag gets one line naming it; the CLI exits 2.
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
-import { z } from "zod";
-import { PoolIdSchema, SenderIdSchema } from "../../shared/index.js";
+import * as z from "zod";
+import { PoolIdSchema, SenderIdSchema } from "../../shared/ids.js";
 
 export const ENV = {
   edge: "HEARTBEAT_EDGE_URL",

@@ -7,7 +7,8 @@
 //   GET    /health            {"status":"alive", ...}
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { z } from "zod";
-import { WorkerHeartbeatSchema, WorkerReportSchema, describeIssues } from "../../shared/index.js";
+import { describeIssues } from "../../shared/errors.js";
+import { WorkerHeartbeatSchema, WorkerReportSchema } from "../../shared/heartbeat.js";
 import type { LocalRegistry } from "./registry.js";
 
 const MAX_LOCAL_BODY = 64 * 1024;

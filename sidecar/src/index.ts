@@ -9,4 +9,4 @@ export { LocalRegistry } from "./registry.js";
 export { createHive } from "./hive.js";
 export { startSidecar, runOnce } from "./sidecar.js";
 export { jsonLogger, type Logger } from "./log.js";
-export { WorkerHeartbeatSchema, PoolHeartbeatSchema, type WorkerHeartbeat, type PoolHeartbeat } from "../../shared/index.js";
+export { WorkerHeartbeatSchema, PoolHeartbeatSchema, type WorkerHeartbeat, type PoolHeartbeat } from "../../shared/heartbeat.js";

@@ -1,6 +1,6 @@
 // Builds the pool heartbeat: the seed's shape (pool_id, timestamp, gpus[], workers[]) plus
 // host_id, GPU uuid/read_at/telemetry and each worker's heartbeat age.
-import type { PoolHeartbeat } from "../../shared/index.js";
+import type { PoolHeartbeat } from "../../shared/heartbeat.js";
 import type { GpuSnapshot } from "./gpu/reading.js";
 import type { LocalRegistry } from "./registry.js";
 

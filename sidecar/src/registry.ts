@@ -1,7 +1,8 @@
 // The local hive's in-memory worker registry, with the seed's rule on this host's clock:
 // a worker is stale after 3 missed 30 s heartbeats and then left out of pool heartbeats,
 // so the edge ages it on its own clock; it is forgotten after `forgetAfterMs`.
-import { isStale, staleWindowMs, type HealthStatus, type WorkerReport } from "../../shared/index.js";
+import type { HealthStatus, WorkerReport } from "../../shared/heartbeat.js";
+import { isStale, staleWindowMs } from "../../shared/liveness.js";
 
 export interface LocalWorker {
   report: WorkerReport;

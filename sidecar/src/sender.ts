@@ -3,6 +3,8 @@
 //   ...; await hb.stop();
 // Every interval with ±10% jitter, a 5 s timeout, failures logged and counted, exponential
 // backoff with jitter while the receiver is down, recovering on its own. Never throws.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { redact, silentLogger, type Logger } from "./log.js";
 
 export type Payload = unknown | (() => unknown | Promise<unknown>);
@@ -16,7 +18,6 @@ export interface HeartbeatOptions {
   /** Longest wait between attempts while failing (default: 4 intervals, at most 60 s). */
   maxBackoffMs?: number;
   logger?: Logger;
-  fetch?: typeof fetch;
   random?: () => number;
   /** Called after every attempt (for metrics or tests). */
   onResult?: (result: SendResult) => void;
@@ -50,7 +51,7 @@ async function resolvePayload(p: Payload): Promise<unknown> {
   return typeof p === "function" ? await (p as () => unknown)() : p;
 }
 
-/** fetch() says only "fetch failed"; the useful code (ECONNREFUSED, ...) is in its causes. */
+/** The useful part of a network error: its code (ECONNREFUSED, ...), looking through causes. */
 function networkReason(err: unknown): string {
   let e = err as { code?: string; message?: string; cause?: unknown; errors?: unknown[] } | undefined;
   for (let depth = 0; e !== undefined && depth < 5; depth++) {
@@ -62,26 +63,49 @@ function networkReason(err: unknown): string {
   return (err as Error).message;
 }
 
+/**
+ * One POST with node:http(s) rather than fetch(): loading undici costs a small sidecar about
+ * 6 MB of its memory budget. The timeout covers the whole exchange.
+ */
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    const req = send(target, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => {
+        if (text.length < 64 * 1024) text += d;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on("error", reject);
+    });
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error("timeout"), { name: "TimeoutError" })), timeoutMs);
+    req.on("error", reject);
+    req.on("close", () => clearTimeout(timer));
+    req.end(body);
+  });
+}
+
 export async function sendOnce(opts: HeartbeatOptions, payload: Payload): Promise<SendResult> {
   const started = performance.now();
-  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 5000;
   try {
     const body = JSON.stringify(await resolvePayload(payload));
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    const res = await doFetch(opts.url, { method: "POST", headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
-    const text = await res.text();
-    let parsed: unknown = text;
+    const res = await post(opts.url, headers, body, timeoutMs);
+    let parsed: unknown = res.text;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(res.text);
     } catch {}
     const durationMs = Math.round(performance.now() - started);
-    if (res.ok) return { ok: true, status: res.status, error: null, durationMs, body: parsed };
-    const detail = (parsed as { error?: { message?: string } })?.error?.message ?? text.slice(0, 200);
+    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, error: null, durationMs, body: parsed };
+    const detail = (parsed as { error?: { message?: string } })?.error?.message ?? res.text.slice(0, 200);
     return { ok: false, status: res.status, error: redact(`HTTP ${res.status}: ${detail}`), durationMs, body: parsed };
   } catch (err) {
     const e = err as Error;
-    const reason = e.name === "TimeoutError" ? `timed out after ${opts.timeoutMs ?? 5000} ms` : networkReason(e);
+    const reason = e.name === "TimeoutError" ? `timed out after ${timeoutMs} ms` : networkReason(e);
     return { ok: false, status: null, error: redact(reason), durationMs: Math.round(performance.now() - started), body: null };
   }
 }

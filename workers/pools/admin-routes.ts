@@ -7,7 +7,7 @@
 //   GET    /v1/admin/pools/:id/stats             heartbeats and SQLite rows written since start
 //   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { PoolSettingsPatchSchema } from "../../shared/index.js";
 import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody } from "../http/body.js";

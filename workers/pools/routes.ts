@@ -5,7 +5,7 @@
 //   GET  /v2/pools/:id/events          event log (?after=<seq>&limit=)
 //   GET  /v2/pools                     pools with counts (admin: all; pool token: its own)
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import {
   MAX_GPUS_PER_HOST,
   MAX_WORKERS_PER_HOST,
