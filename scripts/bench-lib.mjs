@@ -1,7 +1,8 @@
 // Shared by the benchmarks and the sidecar's end-to-end tests: start `wrangler dev` on a
 // scratch state folder, run a request loop at a fixed concurrency or rate, summarise latencies.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,9 @@ export async function startWrangler({ port = 0, vars = {} } = {}) {
   const state = mkdtempSync(join(tmpdir(), "edge-pulse-bench-"));
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
-  const child = spawn("wrangler", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
+  // The repo's own wrangler, so the scripts also work when run with plain `node`.
+  const local = fileURLToPath(new URL("../node_modules/.bin/wrangler", import.meta.url));
+  const child = spawn(existsSync(local) ? local : "wrangler", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
