@@ -101,26 +101,22 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async workerHeartbeat(access: PoolAccess, hb: WorkerHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
-    const auth = await this.authorize(access);
-    if (!auth.ok) return auth;
-    const now = Date.now();
-    const { outcome, wakeBy } = this.pool.applyWorkerHeartbeat(hb, now);
-    return this.afterHeartbeat(outcome, wakeBy, now);
+    return this.heartbeat(access, (now) => this.pool.applyWorkerHeartbeat(hb, now));
   }
 
   async poolHeartbeat(access: PoolAccess, hb: PoolHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+    return this.heartbeat(access, (now) => this.pool.applyPoolHeartbeat(hb, now));
+  }
+
+  /** Checks the token, applies the heartbeat, flushes volatile state if due, arms the alarm if needed. */
+  private async heartbeat(
+    access: PoolAccess,
+    apply: (now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
+  ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
     const now = Date.now();
-    const { outcome, wakeBy } = this.pool.applyPoolHeartbeat(hb, now);
-    return this.afterHeartbeat(outcome, wakeBy, now);
-  }
-
-  private async afterHeartbeat(
-    outcome: Outcome<HeartbeatAck>,
-    wakeBy: number | null,
-    now: number,
-  ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+    const { outcome, wakeBy } = apply(now);
     if (!outcome.ok) return outcome;
     this.heartbeats += 1;
     if (outcome.value.status === "accepted") {
