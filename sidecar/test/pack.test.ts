@@ -14,7 +14,9 @@ it("packs into a tarball that installs offline and runs with the host's Node", (
   execFileSync("npm", ["pack", "--pack-destination", dir, "--ignore-scripts"], { cwd: SIDECAR, stdio: "pipe" });
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
   const files = execFileSync("tar", ["tzf", join(dir, tarball)]).toString().trim().split("\n").sort();
-  expect(files).toEqual(["package/README.md", "package/dist/cli.js", "package/dist/index.js", "package/package.json"]);
+  expect(files.filter((f) => !f.startsWith("package/dist/types/"))).toEqual(["package/README.md", "package/dist/cli.js", "package/dist/index.js", "package/package.json"]);
+  expect(files).toContain("package/dist/types/sidecar/src/index.d.ts");
+  expect(files).toContain("package/dist/types/sidecar/src/sender.d.ts");
 
   const app = join(dir, "elsewhere");
   execFileSync("mkdir", ["-p", app]);
@@ -25,4 +27,19 @@ it("packs into a tarball that installs offline and runs with the host's Node", (
     env: { PATH: "/usr/bin:/bin" },
   }).toString();
   expect(JSON.parse(out)).toMatchObject({ pool_id: "packed", host_id: "elsewhere", gpus: [], workers: [] });
+
+  // A TypeScript worker process gets the library's types: right use compiles, wrong use does not.
+  const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
+  const check = (code: string) => {
+    writeFileSync(join(app, "use.ts"), code);
+    try {
+      execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--skipLibCheck", "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node", "--typeRoots", join(SIDECAR, "node_modules/@types"), "use.ts"], { cwd: app, stdio: "pipe" });
+      return "ok";
+    } catch (err) {
+      return (err as { stdout: Buffer }).stdout.toString();
+    }
+  };
+  writeFileSync(join(app, "package.json"), '{"name":"elsewhere","version":"1.0.0","private":true,"type":"module"}');
+  expect(check('import { startHeartbeat } from "heartbeat-sidecar";\nconst hb = startHeartbeat({ url: "http://127.0.0.1:9200/v1/heartbeat", intervalMs: 30_000, payload: () => ({}) });\nawait hb.stop();\nexport const sent: number = hb.stats.sent;\n')).toBe("ok");
+  expect(check('import { startHeartbeat } from "heartbeat-sidecar";\nstartHeartbeat({ url: "x", intervalMs: "30s", payload: {} });\n')).toMatch(/intervalMs|not assignable/);
 });
