@@ -7,3 +7,4 @@ export * from "./pool-settings.js";
 export * from "./liveness.js";
 export * from "./errors.js";
 export * from "./snapshot.js";
+export * from "./spaces.js";

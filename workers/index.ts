@@ -1,12 +1,14 @@
 // edge-pulse Worker entry. Routes:
 //   GET  /health                          {"status":"alive"} (seed Spaces ping back here)
 //   POST /v1/heartbeat, /v2/pools/...     pool registry (workers/pools/routes.ts)
-//   /v1/admin/...                         admin API, ADMIN_TOKEN (workers/pools/admin-routes.ts)
+//   /v1/admin/pools/...                   pool admin API, ADMIN_TOKEN (workers/pools/admin-routes.ts)
+//   /v1/admin/spaces                      the Space list in KV (workers/spaces/admin-routes.ts)
 // Cron: scheduled() (workers/scheduled.ts).
 import { Hono } from "hono";
 import { ApiError, onError } from "./http/errors.js";
 import { adminPoolRoutes } from "./pools/admin-routes.js";
 import { poolRoutes } from "./pools/routes.js";
+import { adminSpaceRoutes } from "./spaces/admin-routes.js";
 import { scheduled } from "./scheduled.js";
 
 export { PoolRegistry } from "./pools/pool-registry.js";
@@ -18,6 +20,7 @@ app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.
 
 app.get("/health", (c) => c.json({ status: "alive" }));
 app.route("/", adminPoolRoutes);
+app.route("/", adminSpaceRoutes);
 app.route("/", poolRoutes);
 
 export default {

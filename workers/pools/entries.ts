@@ -41,7 +41,7 @@ export interface HostEntry extends Liveness {
   id: string;
   gpus: GpuReport[];
   gpusReceivedAt: number;
-  /** GPU identity and totals; free VRAM is volatile and only checkpointed. */
+  /** GPU identity and totals; free VRAM is volatile and goes out with flushes. */
   gpuKey: string;
 }
 

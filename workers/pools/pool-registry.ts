@@ -1,5 +1,5 @@
 // PoolRegistry: one SQLite-backed Durable Object per GPU pool (named by pool id). Holds the
-// worker and host registry in memory, persists changes and checkpoints, and keeps one alarm
+// worker and host registry in memory, persists changes and flushes volatile state, keeps one alarm
 // at the earliest deadline so state changes happen on time without any reader.
 import { DurableObject } from "cloudflare:workers";
 import {

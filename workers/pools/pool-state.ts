@@ -1,5 +1,6 @@
-// One pool's registry in memory: applies heartbeats on the edge clock, writes only what
-// changed (plus checkpoints), and restores itself from storage with a fresh grace period.
+// One pool's registry in memory: applies heartbeats on the edge clock, writes a sender's row
+// only when something durable changed (volatile state goes out in flushes, volatile.ts), and
+// rebuilds itself from storage with deadlines that are never early.
 import {
   DEFAULT_HOST_ID,
   MAX_HOSTS_PER_POOL,
@@ -84,10 +85,13 @@ export class PoolState {
   }
 
   updateSettings(settings: PoolSettings): void {
+    const before = this.windows;
     this.settings = settings;
     this.windows = windowsOf(settings);
     for (const e of this.entries()) {
-      e.deadline = e.lastSeen + (e.state === "fresh" ? staleWindowOf(e, this.windows) : this.windows.evictMs);
+      // Shift rather than recompute: a deadline bounded after a restore must stay bounded.
+      if (e.state === "fresh") e.deadline += staleWindowOf(e, this.windows) - staleWindowOf(e, before);
+      else e.deadline = e.lastSeen + this.windows.evictMs;
     }
   }
 

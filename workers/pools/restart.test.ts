@@ -88,6 +88,25 @@ describe("restart and hibernation", () => {
     expect((await snapshot("restart-busy")).counts.workers).toEqual({ fresh: 0, stale: 3 });
   });
 
+  it("keeps the post-restart bound when the pool's settings change right after", async () => {
+    freezeClock(T0);
+    const token = await createPool("restart-settings");
+    for (let i = 0; i < 3; i++) {
+      for (const id of ["w1", "w2", "w3"]) {
+        await beat(token, id);
+        advance(1);
+      }
+      advance(17);
+    }
+    const last = Date.now() - 18_000;
+    await restart("restart-settings");
+    const res = await api("PATCH", "/v1/admin/pools/restart-settings/settings", { token: ADMIN, json: { evict_after_s: 1200 } });
+    expect(res.status).toBe(200);
+    vi.setSystemTime(last + 89_000);
+    await runAlarm("restart-settings");
+    expect((await snapshot("restart-settings")).counts.workers).toEqual({ fresh: 3, stale: 0 });
+  });
+
   it("keeps a stale worker's eviction on schedule across a restart", async () => {
     freezeClock(T0);
     const token = await createPool("restart-evict", { evict_after_s: 300 });

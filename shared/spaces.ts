@@ -1,0 +1,102 @@
+// The Space list the pinger reads from KV (`SPACES`, key `spaces`): a JSON array whose items
+// are a URL string or an object with at least `url`. One bad entry never stops the good
+// ones: the list is parsed entry by entry and the bad ones are reported by index and value.
+import * as z from "zod";
+import { describeIssues, type FieldIssue } from "./errors.js";
+
+/** Ping intervals by tier. HF puts a free Space to sleep after 48 h without visits. */
+export const SPACE_TIERS = {
+  hot: 180, // e.g. a Discord bot: never let it cold-start
+  warm: 600,
+  "keep-alive": 43_200, // twice a day: four times inside HF's 48-hour rule
+} as const;
+export type SpaceTier = keyof typeof SPACE_TIERS;
+
+/** The seeds pinged every 3-5 minutes. */
+export const DEFAULT_SPACE_INTERVAL_S = 300;
+/**
+ * Per attempt. A sleeping Space answers at once (a 503 "waking up" page) and a healthy one
+ * in well under a second; the seed's 60 s would hold a connection slot (6 per invocation)
+ * a whole minute. Retries with backoff cover the wake-up instead.
+ */
+export const DEFAULT_SPACE_TIMEOUT_S = 10;
+export const MAX_SPACES = 5_000;
+
+const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);
+
+export const SpaceObjectSchema = z
+  .object({
+    url: HttpUrl,
+    name: z.string().min(1).max(100).optional(),
+    method: z.enum(["GET", "HEAD"]).default("GET"),
+    /** Status codes that count as up; default any 2xx or 3xx. */
+    expect_status: z.array(z.number().int().min(100).max(599)).min(1).max(20).optional(),
+    timeout_s: z.number().int().min(1).max(30).default(DEFAULT_SPACE_TIMEOUT_S),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "header names are letters, digits and '-'"), z.string().max(1000)).optional(),
+    tier: z.enum(["hot", "warm", "keep-alive"]).optional(),
+    interval_s: z.number().int().min(60).max(86_400).optional(),
+    critical: z.boolean().default(false),
+    /** Hugging Face Space id ("owner/name"); found from *.hf.space URLs when left out. */
+    hf_space: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name"').optional(),
+    /** Restart the Space through the HF API when it is found in RUNTIME_ERROR (needs HF_TOKEN). */
+    hf_restart: z.boolean().default(false),
+  })
+  .strict()
+  .refine((s) => !(s.tier !== undefined && s.interval_s !== undefined), { message: "set tier or interval_s, not both", path: ["interval_s"] });
+
+export interface Space extends Omit<z.output<typeof SpaceObjectSchema>, "tier" | "interval_s"> {
+  /** Stable id: the URL without a trailing slash (a renamed Space keeps its history by URL). */
+  id: string;
+  name: string;
+  interval_s: number;
+}
+
+export interface SpaceConfigError {
+  index: number;
+  value: unknown;
+  issues: FieldIssue[];
+}
+
+export function spaceIdOf(url: string): string {
+  return url.replace(/\/+$/, "");
+}
+
+function normalise(s: z.output<typeof SpaceObjectSchema>): Space {
+  const { tier, interval_s, ...rest } = s;
+  const id = spaceIdOf(s.url);
+  return {
+    ...rest,
+    id,
+    name: s.name ?? new URL(s.url).hostname,
+    interval_s: interval_s ?? (tier !== undefined ? SPACE_TIERS[tier] : DEFAULT_SPACE_INTERVAL_S),
+  };
+}
+
+/**
+ * Parses a whole list: good entries come back as Spaces, bad ones as errors naming the
+ * index, the value and the field; `listError` says why a list that is not an array of at
+ * most MAX_SPACES entries was refused as a whole.
+ */
+export function parseSpaceList(raw: unknown): { spaces: Space[]; errors: SpaceConfigError[]; listError: string | null } {
+  if (!Array.isArray(raw)) return { spaces: [], errors: [], listError: "the Space list must be a JSON array" };
+  if (raw.length > MAX_SPACES) return { spaces: [], errors: [], listError: `the Space list has ${raw.length} entries; at most ${MAX_SPACES}` };
+  const spaces: Space[] = [];
+  const errors: SpaceConfigError[] = [];
+  const seen = new Map<string, number>();
+  raw.forEach((value, index) => {
+    const parsed = typeof value === "string" ? SpaceObjectSchema.safeParse({ url: value }) : SpaceObjectSchema.safeParse(value);
+    if (!parsed.success) {
+      errors.push({ index, value, issues: describeIssues(parsed.error) });
+      return;
+    }
+    const space = normalise(parsed.data);
+    const first = seen.get(space.id);
+    if (first !== undefined) {
+      errors.push({ index, value, issues: [{ field: "url", message: `same URL as entry ${first}` }] });
+      return;
+    }
+    seen.set(space.id, index);
+    spaces.push(space);
+  });
+  return { spaces, errors, listError: null };
+}
