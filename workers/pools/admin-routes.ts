@@ -5,10 +5,12 @@
 //   GET    /v1/admin/pools/:id/settings          timing
 //   PATCH  /v1/admin/pools/:id/settings          change timing (partial); creates the pool
 //   GET    /v1/admin/pools/:id/stats             heartbeats and SQLite rows written since start
+//   DELETE /v1/admin/pools/:id/workers/:worker_id  evict a worker now (also while evictions are held)
+//   DELETE /v1/admin/pools/:id/hosts/:host_id      evict a host and the workers it relays
 //   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
 import { Hono } from "hono";
 import * as z from "zod";
-import { PoolSettingsPatchSchema } from "../../shared/index.js";
+import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
@@ -62,6 +64,15 @@ adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
   const poolId = poolIdParam(c);
   return c.json(await poolStub(c.env, poolId).stats());
 });
+
+for (const kind of ["worker", "host"] as const) {
+  adminPoolRoutes.delete(`/v1/admin/pools/:id/${kind}s/:sender`, async (c) => {
+    const poolId = poolIdParam(c);
+    const id = SenderIdSchema.safeParse(c.req.param("sender"));
+    if (!id.success) throw new ApiError(400, "invalid_id", `${kind}_id: ${id.error.issues[0]?.message ?? "invalid"}`, `${kind}_id`);
+    return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id.data)));
+  });
+}
 
 adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
   const poolId = poolIdParam(c);

@@ -1,7 +1,7 @@
 // The mass-staleness guard: when most of a pool goes silent at once, suspect the network
 // and evict nobody (Kubernetes' zone rule), and say so in the snapshot.
 import { afterEach, expect, it, vi } from "vitest";
-import { advance, api, createPool, events, freezeClock, runAlarm, snapshot, workerHeartbeat } from "../../test/helpers.js";
+import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, workerHeartbeat } from "../../test/helpers.js";
 
 afterEach(() => vi.useRealTimers());
 
@@ -59,4 +59,32 @@ it("summarises a storm as one event instead of one row per worker", async () => 
   const stale = (await events("storm")).filter((e) => e.kind === "stale");
   expect(stale).toHaveLength(1);
   expect(stale[0]).toMatchObject({ subject: "pool", detail: { count: 50 } });
+});
+
+it("lets the admin evict retired workers by hand while evictions are held, and a host with its workers", async () => {
+  freezeClock("2031-06-01T00:00:00Z");
+  const token = await createPool("manual", { evict_after_s: 300 });
+  await beatAll(token, ["w1", "w2", "w3", "w4"]);
+  await api("POST", "/v2/pools/manual/heartbeat", { token, json: poolHeartbeat("manual", "h1", ["r1", "r2"]) });
+  advance(90);
+  await runAlarm("manual");
+  expect((await snapshot("manual")).eviction.suspended).toBe(true);
+
+  for (const id of ["w2", "w3", "w4"]) {
+    expect((await api("DELETE", `/v1/admin/pools/manual/workers/${id}`, { token: ADMIN })).body).toEqual({ removed: `worker:${id}` });
+  }
+  const host = await api("DELETE", "/v1/admin/pools/manual/hosts/h1", { token: ADMIN });
+  expect(host.body).toEqual({ removed: "host:h1" });
+  const snap = await snapshot("manual");
+  expect(snap.workers.map((w) => w.id)).toEqual(["w1"]);
+  expect(snap.hosts).toEqual([]);
+  expect((await events("manual")).filter((e) => e.kind === "evicted").map((e) => [e.subject, e.detail.by])).toEqual([
+    ["worker:w2", "admin"], ["worker:w3", "admin"], ["worker:w4", "admin"], ["host:h1", "admin"], ["worker:r1", "admin"], ["worker:r2", "admin"],
+  ]);
+
+  const missing = await api("DELETE", "/v1/admin/pools/manual/workers/nobody", { token: ADMIN });
+  expect(missing.status).toBe(404);
+  expect(missing.body.error.field).toBe("worker_id");
+  expect((await api("DELETE", "/v1/admin/pools/manual/workers/w1", { token })).status).toBe(401);
+  expect((await api("DELETE", `/v1/admin/pools/manual/hosts/${"h".repeat(200)}`, { token: ADMIN })).body.error.field).toBe("host_id");
 });

@@ -221,6 +221,12 @@ export class PoolRegistry extends DurableObject<Env> {
     return { ok: true, value: merged.data };
   }
 
+  async evict(kind: "worker" | "host", id: string): Promise<Outcome<{ removed: string }>> {
+    if (this.poolId === null) return noSuchPool();
+    if (!this.pool.evictByAdmin(kind, id, Date.now())) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
+    return { ok: true, value: { removed: `${kind}:${id}` } };
+  }
+
   async summary(): Promise<PoolSummary | null> {
     if (this.poolId === null) return null;
     const counts = countSenders(this.pool);

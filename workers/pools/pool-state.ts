@@ -217,22 +217,37 @@ export class PoolState {
     return isNew || wasStale ? e.deadline : null;
   }
 
-  removeHost(hostId: string, kind: "left" | "evicted", events: EventBatch): void {
+  /** Removes a host; one that leaves (or is removed by the admin) takes its relayed workers with it. */
+  removeHost(hostId: string, kind: "left" | "evicted", events: EventBatch, withWorkers = kind === "left", detail: Record<string, unknown> = {}): void {
     if (this.hosts.delete(hostId)) {
       this.store.deleteHost(hostId);
-      events.add(kind, `host:${hostId}`, {});
+      events.add(kind, `host:${hostId}`, detail);
     }
-    if (kind !== "left") return;
-    // A host that says it is leaving takes the workers it relays with it.
+    if (!withWorkers) return;
     for (const w of this.workers.values()) {
-      if (w.hostId === hostId) this.removeWorker(w, "left", events);
+      if (w.hostId === hostId) this.removeWorker(w, kind, events, detail);
     }
   }
 
-  removeWorker(w: WorkerEntry, kind: "left" | "evicted", events: EventBatch): void {
+  removeWorker(w: WorkerEntry, kind: "left" | "evicted", events: EventBatch, detail: Record<string, unknown> = {}): void {
     this.workers.delete(w.id);
     this.store.deleteWorker(w.id);
-    events.add(kind, subjectOf(w), { last_heartbeat_at: new Date(w.lastSeen).toISOString() });
+    events.add(kind, subjectOf(w), { last_heartbeat_at: new Date(w.lastSeen).toISOString(), ...detail });
+  }
+
+  /** The admin's manual eviction (e.g. workers retired without leaving while evictions are held). */
+  evictByAdmin(kind: "worker" | "host", id: string, now: number): boolean {
+    const events = new EventBatch();
+    if (kind === "worker") {
+      const w = this.workers.get(id);
+      if (w === undefined) return false;
+      this.removeWorker(w, "evicted", events, { by: "admin" });
+    } else {
+      if (!this.hosts.has(id)) return false;
+      this.removeHost(id, "evicted", events, true, { by: "admin" });
+    }
+    events.flush(this.store, now);
+    return true;
   }
 }
 
