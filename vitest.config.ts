@@ -18,7 +18,7 @@ export default defineConfig({
             miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
           }),
         ],
-        test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"] },
+        test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"], globalSetup: ["./test/space-servers.ts"] },
       },
       {
         test: {
