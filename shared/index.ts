@@ -8,3 +8,4 @@ export * from "./liveness.js";
 export * from "./errors.js";
 export * from "./snapshot.js";
 export * from "./spaces.js";
+export * from "./schedule.js";
