@@ -25,6 +25,18 @@ async function beat(token: string, id: string) {
   expect((await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(id) })).status).toBe(200);
 }
 
+/** Busy: three workers heartbeating a second apart, so only some heartbeats are written (every 30 s). Returns the last one's time. */
+async function busyTraffic(token: string): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    for (const id of ["w1", "w2", "w3"]) {
+      await beat(token, id);
+      advance(1);
+    }
+    advance(17);
+  }
+  return Date.now() - 18_000;
+}
+
 describe("restart and hibernation", () => {
   it("keeps hosts, the latest GPU readings, workers, status, settings, tokens and events", async () => {
     freezeClock(T0);
@@ -70,15 +82,7 @@ describe("restart and hibernation", () => {
   it("never marks a live sender stale after a restart mid-traffic, and is at most one flush interval late", async () => {
     freezeClock(T0);
     const token = await createPool("restart-busy");
-    // Busy: heartbeats a second apart, so only some are written (every 30 s).
-    for (let i = 0; i < 3; i++) {
-      for (const id of ["w1", "w2", "w3"]) {
-        await beat(token, id);
-        advance(1);
-      }
-      advance(17);
-    }
-    const last = Date.now() - 18_000; // w3's last heartbeat
+    const last = await busyTraffic(token);
     await restart("restart-busy");
     vi.setSystemTime(last + 89_000);
     await runAlarm("restart-busy");
@@ -91,14 +95,7 @@ describe("restart and hibernation", () => {
   it("keeps the post-restart bound when the pool's settings change right after", async () => {
     freezeClock(T0);
     const token = await createPool("restart-settings");
-    for (let i = 0; i < 3; i++) {
-      for (const id of ["w1", "w2", "w3"]) {
-        await beat(token, id);
-        advance(1);
-      }
-      advance(17);
-    }
-    const last = Date.now() - 18_000;
+    const last = await busyTraffic(token);
     await restart("restart-settings");
     const res = await api("PATCH", "/v1/admin/pools/restart-settings/settings", { token: ADMIN, json: { evict_after_s: 1200 } });
     expect(res.status).toBe(200);
