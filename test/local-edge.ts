@@ -4,13 +4,6 @@ import type { TestProject } from "vitest/node";
 import { startWrangler } from "../scripts/bench-lib.mjs";
 import { TEST_ADMIN_TOKEN } from "./constants.js";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    edgeUrl: string;
-    adminToken: string;
-  }
-}
-
 export default async function setup(project: TestProject) {
   const edge = await startWrangler({ port: 0, vars: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } });
   project.provide("edgeUrl", edge.base);

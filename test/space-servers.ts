@@ -4,13 +4,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { TestProject } from "vitest/node";
 import { freePort } from "../scripts/bench-lib.mjs";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    spacesBase: string;
-    refusedBase: string;
-  }
-}
-
 /** How many requests each path has had, for "503 until the Nth request" and counting. */
 const hits = new Map<string, number>();
 
