@@ -16,9 +16,9 @@ import {
 import type { Outcome } from "../http/errors.js";
 import { digestsEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
-import { massStale, nextWakeAt, sweep } from "./pool-sweep.js";
+import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type TokenRow } from "./registry-store.js";
-import { buildSnapshot, countSenders, type SnapshotFilter } from "./snapshot.js";
+import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, packChunks } from "./volatile.js";
 
 /** Who calls: the admin (checked by the Worker) or a pool token (checked here, where hashes live). */
@@ -75,7 +75,7 @@ export class PoolRegistry extends DurableObject<Env> {
       const now = Date.now();
       this.flush = new FlushPolicy(this.pool.restore(now));
       // Recomputed quietly: a held eviction was logged when it began, not at every wake.
-      this.pool.evictionSuspended = massStale(this.pool);
+      this.pool.evictionHold = evictionHoldReason(this.pool);
       this.armedAt = await ctx.storage.getAlarm();
       await this.rearm(now);
     });
@@ -229,8 +229,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   async summary(): Promise<PoolSummary | null> {
     if (this.poolId === null) return null;
-    const counts = countSenders(this.pool);
-    return { pool_id: this.poolId, ...counts, eviction_suspended: this.pool.evictionSuspended };
+    return { pool_id: this.poolId, ...this.pool.counts(), eviction_suspended: this.pool.evictionHold !== null };
   }
 
   async stats(): Promise<PoolStats> {

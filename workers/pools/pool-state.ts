@@ -12,6 +12,7 @@ import {
   type WorkerHeartbeat,
   type WorkerReport,
   type HealthStatus,
+  type LivenessState,
 } from "../../shared/index.js";
 import type { Outcome } from "../http/errors.js";
 import {
@@ -44,7 +45,8 @@ export class PoolState {
   readonly workers = new Map<string, WorkerEntry>();
   readonly hosts = new Map<string, HostEntry>();
   windows: Windows;
-  evictionSuspended = false;
+  /** Why evictions are held (the mass-staleness guard), as decided by the last sweep; null when they are not. */
+  evictionHold: string | null = null;
 
   constructor(
     readonly store: RegistryStore,
@@ -93,6 +95,14 @@ export class PoolState {
       if (e.state === "fresh") e.deadline += staleWindowOf(e, this.windows) - staleWindowOf(e, before);
       else e.deadline = e.lastSeen + this.windows.evictMs;
     }
+  }
+
+  /** Fresh and stale senders, by kind. */
+  counts(): { workers: Record<LivenessState, number>; hosts: Record<LivenessState, number> } {
+    const counts = { workers: { fresh: 0, stale: 0 }, hosts: { fresh: 0, stale: 0 } };
+    for (const w of this.workers.values()) counts.workers[w.state] += 1;
+    for (const h of this.hosts.values()) counts.hosts[h.state] += 1;
+    return counts;
   }
 
   *entries(): Iterable<Entry> {

@@ -20,12 +20,12 @@ export function sweep(pool: PoolState, now: number): void {
     if (w.state === "fresh" && now >= w.deadline) markStale(pool, w, now, events);
   }
 
-  const suspended = massStale(pool);
-  if (suspended !== pool.evictionSuspended) {
-    pool.evictionSuspended = suspended;
-    events.add(suspended ? "eviction_suspended" : "eviction_resumed", "pool", { reason: evictionReason(pool) });
+  const hold = evictionHoldReason(pool);
+  if ((hold !== null) !== (pool.evictionHold !== null)) {
+    events.add(hold !== null ? "eviction_suspended" : "eviction_resumed", "pool", { reason: hold });
   }
-  if (!suspended) {
+  pool.evictionHold = hold;
+  if (hold === null) {
     for (const host of [...pool.hosts.values()]) {
       if (host.state === "stale" && now >= host.deadline) pool.removeHost(host.id, "evicted", events);
     }
@@ -47,24 +47,14 @@ function markStale(pool: PoolState, e: Entry, now: number, events: EventBatch, c
   events.add("stale", subjectOf(e), detail);
 }
 
-function staleCounts(pool: PoolState): { stale: number; total: number } {
-  let stale = 0;
-  let total = 0;
-  for (const e of pool.entries()) {
-    total += 1;
-    if (e.state === "stale") stale += 1;
-  }
-  return { stale, total };
-}
-
-export function massStale(pool: PoolState): boolean {
-  const { stale, total } = staleCounts(pool);
-  return isMassStale(stale, total, pool.settings.mass_stale_fraction, pool.settings.mass_stale_min_senders);
-}
-
-/** Why evictions are held, in words for the snapshot; null when they are not. */
-export function evictionReason(pool: PoolState): string | null {
-  const { stale, total } = staleCounts(pool);
+/**
+ * Why evictions should be held now, in words, or null when they should not: most of a
+ * pool stale at once is more likely the network than every sender dying.
+ */
+export function evictionHoldReason(pool: PoolState): string | null {
+  const c = pool.counts();
+  const stale = c.workers.stale + c.hosts.stale;
+  const total = stale + c.workers.fresh + c.hosts.fresh;
   if (!isMassStale(stale, total, pool.settings.mass_stale_fraction, pool.settings.mass_stale_min_senders)) return null;
   const pct = Math.round(pool.settings.mass_stale_fraction * 100);
   return `${stale} of ${total} senders are stale (at least ${pct}%): suspecting the network, evicting nobody`;
@@ -78,7 +68,7 @@ export function evictionReason(pool: PoolState): string | null {
 export function nextWakeAt(pool: PoolState, now: number): number | null {
   let next: number | null = null;
   for (const e of pool.entries()) {
-    if (e.state === "stale" && pool.evictionSuspended) continue;
+    if (e.state === "stale" && pool.evictionHold !== null) continue;
     if (next === null || e.deadline < next) next = e.deadline;
   }
   return next === null ? null : Math.max(next, now);

@@ -2,7 +2,6 @@
 // every host, with each sender's state and age on the edge clock.
 import type { PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
 import type { Liveness } from "./entries.js";
-import { evictionReason } from "./pool-sweep.js";
 import type { PoolState } from "./pool-state.js";
 
 export interface SnapshotFilter {
@@ -19,21 +18,13 @@ function liveness(e: Liveness, now: number) {
   };
 }
 
-/** Fresh and stale counts without building the arrays (for `GET /v2/pools`). */
-export function countSenders(pool: PoolState): PoolSnapshot["counts"] {
-  const counts = { workers: { fresh: 0, stale: 0 }, hosts: { fresh: 0, stale: 0 } };
-  for (const w of pool.workers.values()) counts.workers[w.state] += 1;
-  for (const h of pool.hosts.values()) counts.hosts[h.state] += 1;
-  return counts;
-}
-
 export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter = {}): PoolSnapshot {
   const keep = (state: LivenessState, hostId: string | null) =>
     (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
 
   const workersByHost = new Map<string, number>();
   const workers: SnapshotWorker[] = [];
-  const counts = countSenders(pool);
+  const counts = pool.counts();
   for (const w of pool.workers.values()) {
     if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
     if (!keep(w.state, w.hostId)) continue;
@@ -60,7 +51,6 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     }
   }
 
-  const reason = evictionReason(pool);
   return {
     pool_id: poolId,
     timestamp: new Date(now).toISOString(),
@@ -69,7 +59,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     hosts,
     counts,
     vram,
-    eviction: { suspended: reason !== null, reason },
+    eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
     settings: pool.settings,
   };
 }
