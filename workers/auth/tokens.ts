@@ -51,8 +51,8 @@ export async function secretsEqual(a: string, b: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(da, db);
 }
 
-/** Constant-time equality of two equal-length hex digests. */
-export function digestsEqual(a: string, b: string): boolean {
+/** Constant-time equality of two strings of a known, public length (digests, token secrets). */
+export function fixedLengthEqual(a: string, b: string): boolean {
   const enc = new TextEncoder();
   const ea = enc.encode(a);
   const eb = enc.encode(b);

@@ -14,7 +14,7 @@ import {
   type WorkerHeartbeat,
 } from "../../shared/index.js";
 import type { Outcome } from "../http/errors.js";
-import { digestsEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
+import { fixedLengthEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
 import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type TokenRow } from "./registry-store.js";
@@ -88,8 +88,8 @@ export class PoolRegistry extends DurableObject<Env> {
     if (row === undefined) return unauthorized();
     if (row.revoked_at !== null) return unauthorized("token has been revoked");
     const known = this.verified.get(access.tokenId);
-    if (known !== undefined && digestsEqual(known, access.secret)) return { ok: true, value: undefined };
-    if (!digestsEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
+    if (known !== undefined && fixedLengthEqual(known, access.secret)) return { ok: true, value: undefined };
+    if (!fixedLengthEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
     this.verified.set(access.tokenId, access.secret);
     return { ok: true, value: undefined };
   }

@@ -136,6 +136,8 @@ export class PoolState {
       events.add("joined", subjectOf(entry), { via: "worker_heartbeat" });
     }
     wakeBy = this.refresh(entry, now, senderTs, events, () => {
+      // Only health can change here; the key is rebuilt (a JSON.stringify) only when it does.
+      if (entry.health === hb.health_status) return entry.durableKey;
       entry.health = hb.health_status;
       return durableKeyOf(entry.report, entry.hostId, entry.health);
     });
