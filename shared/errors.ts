@@ -7,16 +7,16 @@ export interface FieldIssue {
   message: string;
 }
 
-export function fieldPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.length === 0 ? "(body)" : path.map(String).join(".");
+export function fieldPath(path: ReadonlyArray<PropertyKey>, root = "(body)"): string {
+  return path.length === 0 ? root : path.map(String).join(".");
 }
 
-export function describeIssues(error: z.ZodError): FieldIssue[] {
+export function describeIssues(error: z.ZodError, root = "(body)"): FieldIssue[] {
   return error.issues.map((issue) => {
     // An unknown key is named itself, not its parent object.
     if (issue.code === "unrecognized_keys" && issue.keys.length > 0) {
-      return { field: fieldPath([...issue.path, issue.keys[0]!]), message: `unknown field (${issue.keys.join(", ")})` };
+      return { field: fieldPath([...issue.path, issue.keys[0]!], root), message: `unknown field (${issue.keys.join(", ")})` };
     }
-    return { field: fieldPath(issue.path), message: issue.message };
+    return { field: fieldPath(issue.path, root), message: issue.message };
   });
 }

@@ -7,7 +7,7 @@
 //   GET    /health            {"status":"alive", ...}
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { z } from "zod";
-import { describeIssues } from "../../shared/errors.js";
+import { parseJsonText, validate } from "../../shared/parse.js";
 import { WorkerHeartbeatSchema, WorkerReportSchema } from "../../shared/heartbeat.js";
 import type { LocalRegistry } from "./registry.js";
 
@@ -36,17 +36,10 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 async function parse<S extends z.ZodType>(req: IncomingMessage, res: ServerResponse, schema: S): Promise<z.output<S> | undefined> {
   const text = await readBody(req);
   if (text === null) return void error(res, 413, "body_too_large", `body exceeds ${MAX_LOCAL_BODY} bytes`, "(body)");
-  if (text.trim() === "") return void error(res, 400, "empty_body", "request body is empty", "(body)");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return void error(res, 400, "invalid_json", "request body is not valid JSON", "(body)");
-  }
-  const parsed = schema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const first = describeIssues(parsed.error)[0] ?? { field: "(body)", message: "invalid" };
-  return void error(res, 400, "invalid_body", `${first.field}: ${first.message}`, first.field);
+  const json = parseJsonText(text);
+  const checked = json.ok ? validate(schema, json.value) : json;
+  if (checked.ok) return checked.value;
+  return void error(res, 400, checked.error.code, checked.error.message, checked.error.field);
 }
 
 export interface HiveInfo {

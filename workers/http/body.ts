@@ -2,8 +2,8 @@
 // failure names the field; nothing is stored before this returns.
 import type { Context } from "hono";
 import type { z } from "zod";
-import { MAX_BODY_BYTES, describeIssues } from "../../shared/index.js";
-import { ApiError } from "./errors.js";
+import { MAX_BODY_BYTES, parseJsonText, validate } from "../../shared/index.js";
+import { ApiError, inputError } from "./errors.js";
 
 async function readCapped(c: Context, maxBytes: number): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? "NaN");
@@ -45,14 +45,9 @@ export async function parseJsonBody<S extends z.ZodType>(
   schema: S,
   caps: ArrayCaps = {},
 ): Promise<z.output<S>> {
-  const text = await readCapped(c, MAX_BODY_BYTES);
-  if (text.trim() === "") throw new ApiError(400, "empty_body", "request body is empty; send a JSON object", "(body)");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "invalid_json", "request body is not valid JSON", "(body)");
-  }
+  const json = parseJsonText(await readCapped(c, MAX_BODY_BYTES));
+  if (!json.ok) throw inputError(json.error);
+  const raw = json.value;
   if (raw !== null && typeof raw === "object") {
     for (const [field, max] of Object.entries(caps)) {
       const value = (raw as Record<string, unknown>)[field];
@@ -61,11 +56,12 @@ export async function parseJsonBody<S extends z.ZodType>(
       }
     }
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error);
-    const first = issues[0] ?? { field: "(body)", message: "invalid" };
-    throw new ApiError(400, "invalid_body", `${first.field}: ${first.message}`, first.field, issues);
-  }
-  return parsed.data;
+  return valid(schema, raw);
+}
+
+/** Checks a value (a query string, a path segment) against a schema, or throws a 400 naming the field. */
+export function valid<S extends z.ZodType>(schema: S, raw: unknown, code?: string, root?: string): z.output<S> {
+  const checked = validate(schema, raw, code, root);
+  if (!checked.ok) throw inputError(checked.error);
+  return checked.value;
 }

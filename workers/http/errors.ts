@@ -2,7 +2,7 @@
 // error envelope: {"error": {"code", "message", "field"?, "issues"?}}.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { FieldIssue } from "../../shared/index.js";
+import type { FieldIssue, InputError } from "../../shared/index.js";
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; issues?: FieldIssue[] };
@@ -25,6 +25,11 @@ export class ApiError extends Error {
     if (this.issues !== undefined) body.error.issues = this.issues;
     return body;
   }
+}
+
+/** A 400 from a shared parse failure (shared/parse.ts). */
+export function inputError(e: InputError): ApiError {
+  return new ApiError(400, e.code, e.message, e.field, e.issues);
 }
 
 /** The shape a Durable Object returns instead of throwing (error classes do not cross RPC). */

@@ -12,7 +12,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { requireAdmin } from "../auth/access.js";
-import { parseJsonBody } from "../http/body.js";
+import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import { poolIdParam, poolStub } from "./stub.js";
 
@@ -68,9 +68,8 @@ adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
 for (const kind of ["worker", "host"] as const) {
   adminPoolRoutes.delete(`/v1/admin/pools/:id/${kind}s/:sender`, async (c) => {
     const poolId = poolIdParam(c);
-    const id = SenderIdSchema.safeParse(c.req.param("sender"));
-    if (!id.success) throw new ApiError(400, "invalid_id", `${kind}_id: ${id.error.issues[0]?.message ?? "invalid"}`, `${kind}_id`);
-    return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id.data)));
+    const id = valid(SenderIdSchema, c.req.param("sender"), "invalid_id", `${kind}_id`);
+    return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id)));
   });
 }
 

@@ -5,7 +5,7 @@ import { DurableObject } from "cloudflare:workers";
 import {
   DEFAULT_POOL_SETTINGS,
   PoolSettingsSchema,
-  describeIssues,
+  validate,
   type PoolEvent,
   type PoolHeartbeat,
   type PoolSettings,
@@ -208,17 +208,14 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async updateSettings(poolId: string, patch: PoolSettingsPatch): Promise<Outcome<PoolSettings>> {
-    const merged = PoolSettingsSchema.safeParse({ ...this.pool.settings, ...patch });
-    if (!merged.success) {
-      const first = describeIssues(merged.error)[0] ?? { field: "(body)", message: "invalid" };
-      return { ok: false, status: 400, code: "invalid_body", message: `${first.field}: ${first.message}`, field: first.field };
-    }
+    const merged = validate(PoolSettingsSchema, { ...this.pool.settings, ...patch });
+    if (!merged.ok) return { ok: false, status: 400, ...merged.error };
     await this.create(poolId);
-    this.store.setMeta("settings", JSON.stringify(merged.data));
-    this.pool.updateSettings(merged.data);
+    this.store.setMeta("settings", JSON.stringify(merged.value));
+    this.pool.updateSettings(merged.value);
     this.armedAt = null;
     await this.rearm(Date.now());
-    return { ok: true, value: merged.data };
+    return { ok: true, value: merged.value };
   }
 
   async evict(kind: "worker" | "host", id: string): Promise<Outcome<{ removed: string }>> {

@@ -15,7 +15,7 @@ import {
   WorkerHeartbeatSchema,
 } from "../../shared/index.js";
 import { resolveAccess } from "../auth/access.js";
-import { parseJsonBody } from "../http/body.js";
+import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import type { PoolSummary } from "./pool-registry.js";
 import { poolAccess, poolIdParam, poolStub } from "./stub.js";
@@ -46,11 +46,10 @@ const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host
 poolRoutes.get("/v2/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
-  const query = SnapshotQuerySchema.safeParse(c.req.query());
-  if (!query.success) throw queryError(query.error);
+  const query = valid(SnapshotQuerySchema, c.req.query(), "invalid_query", "(query)");
   const filter: { state?: "fresh" | "stale"; host_id?: string } = {};
-  if (query.data.state !== undefined) filter.state = query.data.state;
-  if (query.data.host_id !== undefined) filter.host_id = query.data.host_id;
+  if (query.state !== undefined) filter.state = query.state;
+  if (query.host_id !== undefined) filter.host_id = query.host_id;
   return c.json(unwrap(await poolStub(c.env, poolId).snapshot(access, filter)));
 });
 
@@ -61,9 +60,8 @@ const EventsQuerySchema = z
 poolRoutes.get("/v2/pools/:id/events", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
-  const query = EventsQuerySchema.safeParse(c.req.query());
-  if (!query.success) throw queryError(query.error);
-  const events = unwrap(await poolStub(c.env, poolId).events(access, query.data.after, query.data.limit));
+  const query = valid(EventsQuerySchema, c.req.query(), "invalid_query", "(query)");
+  const events = unwrap(await poolStub(c.env, poolId).events(access, query.after, query.limit));
   return c.json({ pool_id: poolId, events });
 });
 
@@ -91,10 +89,4 @@ function rejectDuplicates(values: string[], array: string, key: string): void {
     if (seen.has(v)) throw new ApiError(400, "duplicate_id", `${array}.${i}.${key}: "${v}" appears twice`, `${array}.${i}.${key}`);
     seen.add(v);
   });
-}
-
-function queryError(error: z.ZodError): ApiError {
-  const issue = error.issues[0];
-  const field = issue === undefined || issue.path.length === 0 ? "(query)" : issue.path.join(".");
-  return new ApiError(400, "invalid_query", `${field}: ${issue?.message ?? "invalid"}`, field);
 }

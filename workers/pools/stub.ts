@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { PoolIdSchema } from "../../shared/index.js";
 import { resolveAccess } from "../auth/access.js";
+import { valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import type { PoolAccess } from "./pool-registry.js";
 
@@ -12,9 +13,7 @@ export function poolStub(env: Env, poolId: string) {
 }
 
 export function poolIdParam(c: Context, name = "id"): string {
-  const parsed = PoolIdSchema.safeParse(c.req.param(name));
-  if (!parsed.success) throw new ApiError(400, "invalid_pool_id", `pool_id: ${parsed.error.issues[0]?.message ?? "invalid"}`, "pool_id");
-  return parsed.data;
+  return valid(PoolIdSchema, c.req.param(name), "invalid_pool_id", "pool_id");
 }
 
 export async function poolAccess(c: Context<{ Bindings: Env }>, poolId: string): Promise<PoolAccess> {
