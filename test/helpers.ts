@@ -104,6 +104,13 @@ export function workerHeartbeat(workerId: string, timestamp = new Date().toISOSt
   return { worker_id: workerId, timestamp, health_status: health };
 }
 
+/** Sends the seed's worker heartbeat with a pool token; fails the test unless it is accepted (200). */
+export async function beat(token: string, workerId: string, timestamp?: string): Promise<any> {
+  const res = await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(workerId, timestamp) });
+  if (res.status !== 200) throw new Error(`heartbeat for ${workerId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 export function poolHeartbeat(poolId: string, hostId: string, workers: string[], extra: Record<string, unknown> = {}) {
   return {
     pool_id: poolId,

@@ -1,7 +1,7 @@
 // Wires the sidecar together: GPU reader on its own schedule, the local hive, and the
 // heartbeat sender. Failures are logged and counted, never fatal.
 import type { Server } from "node:http";
-import { GpuReader } from "./gpu/reader.js";
+import { GpuReader, readGpus } from "./gpu/reader.js";
 import { createHive } from "./hive.js";
 import type { Logger } from "./log.js";
 import { buildPoolHeartbeat } from "./payload.js";
@@ -23,8 +23,7 @@ function heartbeatUrl(cfg: Config): string {
 
 /** --once and --dry-run: one read, one heartbeat (or none), no hive. */
 export async function runOnce(cfg: Config, log: Logger): Promise<{ payload: unknown; result: SendResult | null }> {
-  const reader = new GpuReader({ intervalMs: cfg["gpu-interval"] * 1000, nvidiaSmi: cfg["nvidia-smi"] });
-  const gpu = await reader.refresh();
+  const gpu = await readGpus({ nvidiaSmi: cfg["nvidia-smi"] });
   if (gpu.error !== null) log("warn", "gpu read incomplete", { vendor: gpu.vendor, error: gpu.error });
   const payload = buildPoolHeartbeat(cfg.pool, cfg["host-id"], gpu, new LocalRegistry());
   if (cfg["dry-run"]) return { payload, result: null };

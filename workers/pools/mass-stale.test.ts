@@ -1,12 +1,12 @@
 // The mass-staleness guard: when most of a pool goes silent at once, suspect the network
 // and evict nobody (Kubernetes' zone rule), and say so in the snapshot.
 import { afterEach, expect, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, workerHeartbeat } from "../../test/helpers.js";
+import { ADMIN, advance, api, beat, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot } from "../../test/helpers.js";
 
 afterEach(() => vi.useRealTimers());
 
 async function beatAll(token: string, ids: string[]) {
-  for (const id of ids) expect((await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(id) })).status).toBe(200);
+  for (const id of ids) await beat(token, id);
 }
 
 it("evicts nobody while most of the pool is stale, then resumes when it recovers", async () => {

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
+import { ADMIN, advance, api, beat, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
 
 afterEach(() => vi.useRealTimers());
 
@@ -19,10 +19,6 @@ async function restart(poolId: string): Promise<void> {
 /** Hibernation: the object leaves memory and stays out until its next request or alarm. */
 async function hibernate(poolId: string): Promise<void> {
   await evictDurableObject(env.POOLS.getByName(poolId));
-}
-
-async function beat(token: string, id: string) {
-  expect((await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(id) })).status).toBe(200);
 }
 
 /** Busy: three workers heartbeating a second apart, so only some heartbeats are written (every 30 s). Returns the last one's time. */

@@ -4,17 +4,11 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
+import { ADMIN, advance, api, beat, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats } from "../../test/helpers.js";
 
 afterEach(() => vi.useRealTimers());
 
 const T0 = "2031-04-01T00:00:00Z";
-
-async function beat(token: string, workerId: string, timestamp?: string) {
-  const res = await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat(workerId, timestamp) });
-  expect(res.status).toBe(200);
-  return res.body;
-}
 
 describe("worker staleness", () => {
   it("goes stale exactly 3 intervals (90 s) after the last heartbeat, by the alarm alone", async () => {
