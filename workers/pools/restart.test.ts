@@ -75,6 +75,21 @@ describe("restart and hibernation", () => {
     expect((await snapshot("hibernate-exact")).workers[0]).toMatchObject({ state: "stale", age_s: 90 });
   });
 
+  it("stays exact when a short burst is followed by quiet heartbeats and hibernation", async () => {
+    freezeClock(T0);
+    const token = await createPool("burst-then-quiet");
+    await beat(token, "w1"); // two heartbeats 0 ms apart look busy...
+    await beat(token, "w2");
+    advance(6); // ...but the next one comes after a pause, on an object that slept in between
+    await hibernate("burst-then-quiet");
+    await beat(token, "w3");
+    await hibernate("burst-then-quiet");
+    vi.setSystemTime(Date.parse(T0) + 90_000); // w1 and w2 are silent for exactly their window
+    await runAlarm("burst-then-quiet");
+    const states = Object.fromEntries((await snapshot("burst-then-quiet")).workers.map((w) => [w.id, w.state]));
+    expect(states).toEqual({ w1: "stale", w2: "stale", w3: "fresh" });
+  });
+
   it("never marks a live sender stale after a restart mid-traffic, and is at most one flush interval late", async () => {
     freezeClock(T0);
     const token = await createPool("restart-busy");

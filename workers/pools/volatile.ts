@@ -56,11 +56,15 @@ export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
 }
 
 /**
- * Decides, after a heartbeat changed volatile state, whether to flush now. A clean last
- * flush (nothing unwritten since) must be followed by a flush, or a restore would trust
- * old values; a dirty one only when its interval is up. The new record is dirty when the
- * object is busy (more unwritten heartbeats will follow), clean when it is likely to
- * hibernate right after this request, which keeps quiet pools exact after hibernation.
+ * Decides, after a heartbeat changed volatile state, whether to flush now.
+ * - A request after a pause (or the first of a new instance) is on an object that has
+ *   probably just been woken and will probably hibernate again: flush, and mark the record
+ *   clean, so quiet pools stay exact after hibernation.
+ * - A clean last flush (nothing unwritten since) must be followed by a flush, or a restore
+ *   would trust old values.
+ * - While requests keep coming less than HOT_GAP_MS apart, the object stays in memory: the
+ *   record is dirty (more unwritten heartbeats will follow) and the next flush waits for
+ *   the interval, which is what keeps busy pools at one row per interval.
  */
 export class FlushPolicy {
   private lastRequestAt: number | null = null;
@@ -71,7 +75,7 @@ export class FlushPolicy {
     const hot = this.lastRequestAt !== null && now - this.lastRequestAt < HOT_GAP_MS;
     this.lastRequestAt = now;
     const last = this.last;
-    const due = last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
+    const due = !hot || last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
     return due ? { flushedAtMs: now, dirty: hot, flushIntervalMs: intervalMs } : null;
   }
 }
