@@ -5,7 +5,8 @@
 // when the fetch's rejection is caught, as it is here.)
 import { describe, expect, inject, it } from "vitest";
 import { parseSpaceList, type Space } from "../../shared/spaces.js";
-import { SubrequestBudget, pingSpace } from "./ping.js";
+import { SubrequestBudget } from "./budget.js";
+import { pingSpace } from "./ping.js";
 
 const BASE = inject("spacesBase");
 const REFUSED = inject("refusedBase");
@@ -72,10 +73,19 @@ describe("pingSpace", () => {
     const b = budget(2);
     const r = await pingSpace(space(`${BASE}/waking/c/99`), { budget: b, retries: 5, ...fast });
     expect(r).toMatchObject({ outcome: "waking", attempts: 2, subrequests: 2 });
-    expect(b.remaining).toBe(0);
+    expect([b.spent, b.spare]).toEqual([2, 0]);
     expect(await pingSpace(space(`${BASE}/ok`), { budget: b, ...fast })).toMatchObject({ outcome: "skipped", subrequests: 0 });
     const hops = budget(2);
     expect(await pingSpace(space(`${BASE}/redirect/3`), { budget: hops, ...fast })).toMatchObject({ outcome: "skipped", subrequests: 2 });
+  });
+
+  it("keeps each reserved first attempt for its Space: retries of a failing one use only the spare budget", async () => {
+    const b = budget(4);
+    b.reserve(2);
+    const failing = await pingSpace(space(`${BASE}/waking/d/99`), { budget: b, retries: 5, ...fast });
+    expect(failing).toMatchObject({ outcome: "waking", attempts: 3, subrequests: 3 });
+    expect(await pingSpace(space(`${BASE}/ok`), { budget: b, ...fast })).toMatchObject({ outcome: "up", subrequests: 1 });
+    expect([b.spent, b.spare]).toEqual([4, 0]);
   });
 
   it("does not read a large body, and sends HEAD when asked", async () => {
