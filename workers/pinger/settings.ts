@@ -1,0 +1,53 @@
+// The pinger's settings, from the Worker's vars (wrangler.toml [vars], or the dashboard).
+// Each is checked; a bad one stops the tick with an error naming it, which the
+// watch-the-watcher endpoint then reports, rather than pinging with a guessed value.
+import * as z from "zod";
+import { validate, type InputError } from "../../shared/parse.js";
+
+/** The platform allows 6 simultaneous outgoing connections per invocation on every plan. */
+export const PLATFORM_MAX_IN_FLIGHT = 6;
+
+const int = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
+
+export const PingerSettingsSchema = z
+  .object({
+    /**
+     * External subrequests one shard invocation may make, retries, redirects and HF API calls
+     * included. The Free plan allows 50 per invocation; 40 leaves a margin.
+     */
+    PING_SUBREQUESTS_PER_SHARD: int(1, 10_000, 40),
+    /** First attempts per shard; the rest of the budget pays for retries and redirects. */
+    PING_SPACES_PER_SHARD: int(1, 5_000, 20),
+    PING_MAX_IN_FLIGHT: int(1, PLATFORM_MAX_IN_FLIGHT, PLATFORM_MAX_IN_FLIGHT),
+    /** Attempts after the first for a Space that is waking (503, slow) or unreachable. */
+    PING_RETRIES: int(0, 5, 2),
+    /** First wait before a retry; doubled each time, with jitter. */
+    PING_BACKOFF_MS: int(0, 60_000, 2_000),
+    /** The cron's period (wrangler.toml: every minute); the watchdog allows two of them. */
+    TICK_INTERVAL_S: int(60, 3_600, 60),
+    HF_API_BASE: z.url({ protocol: /^https?$/ }).default("https://huggingface.co"),
+    /** How often a failing Space's HF stage is read again during one incident. */
+    HF_STAGE_REFRESH_S: int(60, 86_400, 600),
+    /** At most one HF restart per Space per this many seconds (kept in storage). */
+    HF_RESTART_COOLDOWN_S: int(300, 604_800, 1_800),
+  })
+  .refine((s) => s.PING_SPACES_PER_SHARD <= s.PING_SUBREQUESTS_PER_SHARD, {
+    message: "must not exceed PING_SUBREQUESTS_PER_SHARD (every Space needs one subrequest)",
+    path: ["PING_SPACES_PER_SHARD"],
+  });
+
+export type PingerSettings = z.output<typeof PingerSettingsSchema>;
+
+const KEYS = Object.keys(PingerSettingsSchema.shape) as (keyof PingerSettings)[];
+
+/** The settings from the Worker's env; vars not set take their defaults. */
+export function readPingerSettings(env: object): { ok: true; value: PingerSettings } | { ok: false; error: InputError } {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const v = (env as Record<string, unknown>)[key];
+    if (v !== undefined && v !== "") raw[key] = v;
+  }
+  return validate(PingerSettingsSchema, raw, "invalid_settings", "(vars)");
+}
+
+export const DEFAULT_PINGER_SETTINGS: PingerSettings = PingerSettingsSchema.parse({});

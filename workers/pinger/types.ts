@@ -1,0 +1,65 @@
+// What the Space store, the tick and the shards pass each other (over Durable Object RPC,
+// so plain data only).
+import type { Space } from "../../shared/spaces.js";
+import type { PingOutcome } from "./ping.js";
+
+/** A Space due in this tick, with what a shard needs to decide on HF calls. */
+export interface PlannedSpace {
+  space: Space;
+  /** `${id}@${slot}`: the slot this ping is for. */
+  slot_key: string;
+  /** HF id and the times kept in storage; null when the Space is not known to be on HF. */
+  hf: { id: string; stage_at: number | null; restart_at: number | null } | null;
+}
+
+/** Per-shard settings, from PingerSettings. */
+export interface ShardSettings {
+  subrequests: number;
+  in_flight: number;
+  retries: number;
+  backoff_ms: number;
+  hf_api_base: string;
+  hf_stage_refresh_s: number;
+  hf_restart_cooldown_s: number;
+}
+
+export interface ShardOrder {
+  /** `${tick ISO}/${shard}`; sent as x-edge-pulse-run so a Space's owner can tell runs apart. */
+  run_id: string;
+  spaces: PlannedSpace[];
+  settings: ShardSettings;
+}
+
+export interface HfCheck {
+  stage: string | null;
+  message: string | null;
+  read_at: number | null;
+  error: string | null;
+  restarted_at: number | null;
+}
+
+export interface SpaceCheck {
+  id: string;
+  slot_key: string;
+  outcome: PingOutcome;
+  status: number | null;
+  latency_ms: number | null;
+  attempts: number;
+  error: string | null;
+  /** When the check finished (ms). */
+  at: number;
+  /** Only when the HF API was called for this Space. */
+  hf?: HfCheck;
+}
+
+export interface ShardReport {
+  run_id: string;
+  results: SpaceCheck[];
+  /** External subrequests made, every redirect hop, retry and HF call included. */
+  subrequests: number;
+  budget: number;
+  /** Most connections this object had open at once. */
+  max_in_flight: number;
+  started_at: number;
+  finished_at: number;
+}
