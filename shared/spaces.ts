@@ -21,6 +21,8 @@ export const DEFAULT_SPACE_INTERVAL_S = 300;
  */
 export const DEFAULT_SPACE_TIMEOUT_S = 10;
 export const MAX_SPACES = 5_000;
+/** The KV key (binding `SPACES`) that holds the list. */
+export const SPACES_KEY = "spaces";
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);
 

@@ -3,12 +3,10 @@
 //   GET /v1/admin/spaces   the stored list as written, with how many entries are valid and why not
 import { Hono } from "hono";
 import * as z from "zod";
-import { parseSpaceList } from "../../shared/spaces.js";
+import { parseSpaceList, SPACES_KEY } from "../../shared/spaces.js";
 import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-
-export const SPACES_KEY = "spaces";
 
 export const adminSpaceRoutes = new Hono<{ Bindings: Env }>();
 

@@ -1,0 +1,242 @@
+// The pinger's memory, in one SQLite-backed Durable Object: the Space list as last read
+// well, each Space's state, the tick window already handed out, and check results.
+// Writes happen on change: a tick claims its window (1 row), stores its results as one row
+// and its summary (1 row); a Space's state row is written only when it changes, so a Space
+// that stays up costs no row of its own until its hour is rolled up (history.ts).
+import { slotOf, offsetSeconds } from "../../shared/schedule.js";
+import type { Space, SpaceConfigError } from "../../shared/spaces.js";
+import { hfSpaceId } from "./hf.js";
+import { closeHours } from "./history.js";
+import type { Row, SqlLike, SqlValue } from "./sql.js";
+import type { PlannedSpace, SpaceCheck } from "./types.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spaces (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, off INTEGER NOT NULL, ivl INTEGER NOT NULL, config TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (
+  id TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER, streak_of TEXT, streak INTEGER NOT NULL,
+  error TEXT, error_status INTEGER, error_at INTEGER,
+  hf_stage TEXT, hf_message TEXT, hf_stage_at INTEGER, hf_error TEXT, hf_restart_at INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS ticks (at INTEGER PRIMARY KEY, hour INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS days (
+  id TEXT NOT NULL, day INTEGER NOT NULL, up INTEGER NOT NULL, total INTEGER NOT NULL,
+  lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL,
+  last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER,
+  PRIMARY KEY (id, day)) WITHOUT ROWID;
+`;
+
+export type SpaceState = "unknown" | "up" | "down" | "waking";
+
+/** Consecutive failed (or good) checks before the state changes. */
+export const DOWN_AFTER = 1;
+export const UP_AFTER = 1;
+
+export interface ListStatus {
+  /** SHA-256 of the KV text last looked at, good or bad (so bad text is not re-parsed each tick). */
+  hash: string | null;
+  /** Why the last text could not be used; the last good list stays in force meanwhile. */
+  error: string | null;
+  errors: SpaceConfigError[];
+  valid: number;
+  invalid: number;
+  /** When the list in force was read. */
+  good_at: number | null;
+  checked_at: number;
+}
+
+export interface TickSummary {
+  at: number;
+  started_at: number;
+  finished_at: number;
+  due: number;
+  checked: number;
+  up: number;
+  down: number;
+  waking: number;
+  /** Not checked: the shard's budget ran out first. */
+  skipped: number;
+  /** Not checked: the shard's invocation failed (e.g. the object was reset). */
+  lost: number;
+  shards: number;
+  subrequests: number;
+  max_subrequests_per_shard: number;
+  max_in_flight: number;
+}
+
+export interface StateRow {
+  id: string;
+  state: SpaceState;
+  since: number | null;
+  streak_of: string | null;
+  streak: number;
+  error: string | null;
+  error_status: number | null;
+  error_at: number | null;
+  hf_stage: string | null;
+  hf_message: string | null;
+  hf_stage_at: number | null;
+  hf_error: string | null;
+  hf_restart_at: number | null;
+}
+
+export interface Transition {
+  id: string;
+  from: SpaceState;
+  to: SpaceState;
+  at: number;
+  error: string | null;
+}
+
+const STATE_COLUMNS = ["id", "state", "since", "streak_of", "streak", "error", "error_status", "error_at", "hf_stage", "hf_message", "hf_stage_at", "hf_error", "hf_restart_at"] as const;
+
+export class SpaceLedger {
+  rowsWritten = 0;
+
+  constructor(readonly sql: SqlLike) {
+    sql.exec(SCHEMA);
+  }
+
+  write(query: string, ...params: SqlValue[]): void {
+    this.rowsWritten += this.sql.exec(query, ...params).rowsWritten;
+  }
+
+  rows<T>(query: string, ...params: SqlValue[]): T[] {
+    return this.sql.exec(query, ...params).toArray() as T[];
+  }
+
+  getMeta<T>(key: string): T | null {
+    const row = this.rows<{ value: string }>("SELECT value FROM meta WHERE key = ?", key)[0];
+    return row === undefined ? null : (JSON.parse(row.value) as T);
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+  }
+
+  /** Puts a newly read list in force: Spaces no longer listed lose their state (not their history). */
+  replaceSpaces(spaces: Space[]): void {
+    this.write("DELETE FROM spaces");
+    spaces.forEach((s, pos) => {
+      this.write("INSERT INTO spaces (id, pos, off, ivl, config) VALUES (?, ?, ?, ?, ?)", s.id, pos, offsetSeconds(s.id, s.interval_s), s.interval_s, JSON.stringify(s));
+    });
+    this.write("DELETE FROM state WHERE id NOT IN (SELECT id FROM spaces)");
+  }
+
+  spaces(): Space[] {
+    return this.rows<{ config: string }>("SELECT config FROM spaces ORDER BY pos").map((r) => JSON.parse(r.config) as Space);
+  }
+
+  /**
+   * Hands out the window (previous tick, this tick] once: a repeated or overlapping tick
+   * whose window was already handed out gets null, so no slot is pinged twice. Synchronous
+   * from read to write, so two requests to this object cannot both claim it.
+   */
+  claimWindow(tickMs: number, intervalMs: number): { previousMs: number } | null {
+    const end = this.getMeta<number>("window_end");
+    if (end !== null && tickMs <= end) return null;
+    this.setMeta("window_end", tickMs);
+    return { previousMs: end ?? tickMs - intervalMs };
+  }
+
+  /**
+   * Spaces whose slot began in the window, in list order, and Spaces never seen before
+   * (checked at once, so a new list shows state within a minute). A new Space gets its
+   * state row now: a later tick will not take it for new again.
+   */
+  due(tickMs: number, previousMs: number): PlannedSpace[] {
+    // Numbers are bound as REAL: CAST makes the slot division an integer one.
+    const t = Math.floor(tickMs / 1000);
+    const p = Math.floor(previousMs / 1000);
+    const rows = this.rows<{ config: string; known: string | null; hf_stage_at: number | null; hf_restart_at: number | null }>(
+      `SELECT s.config, st.id AS known, st.hf_stage_at, st.hf_restart_at FROM spaces s LEFT JOIN state st ON st.id = s.id
+       WHERE st.id IS NULL OR CAST((?1 - s.off) / s.ivl AS INTEGER) > CAST((?2 - s.off) / s.ivl AS INTEGER) ORDER BY s.pos`,
+      t,
+      p,
+    );
+    return rows.map((r) => {
+      const space = JSON.parse(r.config) as Space;
+      if (r.known === null) this.write("INSERT INTO state (id, state, streak) VALUES (?, 'unknown', 0)", space.id);
+      const hfId = hfSpaceId(space);
+      return {
+        space,
+        slot_key: `${space.id}@${slotOf(space, tickMs)}`,
+        hf: hfId === null ? null : { id: hfId, stage_at: r.hf_stage_at, restart_at: r.hf_restart_at },
+      };
+    });
+  }
+
+  states(ids: string[]): Map<string, StateRow> {
+    const rows = this.rows<StateRow>(`SELECT * FROM state WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  allStates(): Map<string, StateRow> {
+    return new Map(this.rows<StateRow>("SELECT * FROM state").map((r) => [r.id, r]));
+  }
+
+  /**
+   * Stores one tick's results: one row for all of them, state rows only where something
+   * changed, hours that have ended rolled up (history.ts), and the tick's summary.
+   */
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary): Transition[] {
+    const done = checks.filter((c) => c.outcome !== "skipped");
+    if (done.length > 0) {
+      const data = done.map((c) => [c.id, c.outcome, c.status, c.latency_ms, c.at]);
+      this.write("INSERT OR REPLACE INTO ticks (at, hour, data) VALUES (?, ?, ?)", tickMs, Math.floor(tickMs / 3_600_000), JSON.stringify(data));
+    }
+    const before = this.states(done.map((c) => c.id));
+    const transitions: Transition[] = [];
+    for (const check of done) {
+      const prev = before.get(check.id);
+      if (prev === undefined) continue; // removed from the list while it was being checked
+      const next = applyCheck(prev, check);
+      if (next.state !== prev.state) transitions.push({ id: check.id, from: prev.state, to: next.state, at: check.at, error: check.error });
+      if (STATE_COLUMNS.some((k) => next[k] !== prev[k])) {
+        this.write(`INSERT OR REPLACE INTO state (${STATE_COLUMNS.join(", ")}) VALUES (${STATE_COLUMNS.map(() => "?").join(", ")})`, ...STATE_COLUMNS.map((k) => next[k]));
+      }
+    }
+    this.rowsWritten += closeHours(this.sql, tickMs);
+    this.setMeta("last_tick", summary);
+    return transitions;
+  }
+}
+
+/** A Space's state after one check. Only what changed differs from `prev`. */
+export function applyCheck(prev: StateRow, check: SpaceCheck): StateRow {
+  const next: StateRow = { ...prev };
+  const kind = check.outcome === "up" ? "up" : "fail";
+  const threshold = kind === "up" ? UP_AFTER : DOWN_AFTER;
+  // Capped at the threshold, so a Space that stays as it is writes nothing.
+  next.streak = prev.streak_of === kind ? Math.min(prev.streak + 1, Math.max(UP_AFTER, DOWN_AFTER)) : 1;
+  next.streak_of = kind;
+  if (next.streak >= threshold && check.outcome !== prev.state) {
+    next.state = check.outcome as SpaceState;
+    next.since = check.at;
+  }
+  if (kind === "fail" && check.error !== prev.error) {
+    next.error = check.error;
+    next.error_status = check.status;
+    next.error_at = check.at;
+  }
+  if (check.hf !== undefined) {
+    const hf = check.hf;
+    if (hf.stage !== null) {
+      next.hf_stage = hf.stage;
+      next.hf_message = hf.message;
+      next.hf_stage_at = hf.read_at;
+    }
+    next.hf_error = hf.error;
+    if (hf.restarted_at !== null) next.hf_restart_at = hf.restarted_at;
+  }
+  if (next.state === "up" && prev.state !== "up") {
+    // The stage was read because the Space failed; once it answers again that reading is
+    // history, and the next incident reads a fresh one. The restart cooldown stays.
+    next.hf_stage = null;
+    next.hf_message = null;
+    next.hf_stage_at = null;
+    next.hf_error = null;
+  }
+  return next;
+}
+
+export type { Row };

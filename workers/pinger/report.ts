@@ -1,0 +1,87 @@
+// What GET /v1/spaces answers: each Space's state, last check, latency, uptime windows,
+// last error and HF stage, with the list's config errors and the pinger's last tick.
+// Built from storage only; nothing here pings or writes.
+import { offsetSeconds } from "../../shared/schedule.js";
+import type { SpaceConfigError } from "../../shared/spaces.js";
+import { hfSpaceId } from "./hf.js";
+import { readHistory, type SpaceHistory, type Window } from "./history.js";
+import type { ListStatus, SpaceLedger, SpaceState, TickSummary } from "./ledger.js";
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+const ratio = (w: Window) => (w.total === 0 ? null : Math.round((w.up / w.total) * 100_000) / 100_000);
+
+export interface SpaceStatusBody {
+  id: string;
+  name: string;
+  url: string;
+  interval_s: number;
+  critical: boolean;
+  state: SpaceState;
+  since: string | null;
+  last_check: { at: string; outcome: string; status: number | null; latency_ms: number | null } | null;
+  next_check_at: string;
+  latency_24h_ms: number | null;
+  uptime: Record<"24h" | "7d" | "30d" | "90d", number | null>;
+  checks: Record<"24h" | "7d" | "30d" | "90d", number>;
+  last_error: { at: string | null; message: string; status: number | null } | null;
+  hf: { space: string; stage: string | null; message: string | null; read_at: string | null; error: string | null; restarted_at: string | null } | null;
+}
+
+export interface SpacesBody {
+  generated_at: string;
+  list: { valid: number; invalid: number; error: string | null; read_at: string | null; checked_at: string | null };
+  config_errors: SpaceConfigError[];
+  last_tick: (Omit<TickSummary, "at" | "started_at" | "finished_at"> & { at: string; started_at: string; finished_at: string }) | null;
+  spaces: SpaceStatusBody[];
+}
+
+export function tickBody(t: TickSummary | null): SpacesBody["last_tick"] {
+  if (t === null) return null;
+  return { ...t, at: iso(t.at)!, started_at: iso(t.started_at)!, finished_at: iso(t.finished_at)! };
+}
+
+function nextCheck(id: string, intervalS: number, nowMs: number): string {
+  const off = offsetSeconds(id, intervalS);
+  const now = Math.floor(nowMs / 1000);
+  const slot = Math.floor((now - off) / intervalS) + 1;
+  return iso((slot * intervalS + off) * 1000)!;
+}
+
+export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBody & { history: Map<string, SpaceHistory> } {
+  const list = ledger.getMeta<ListStatus>("list");
+  const states = ledger.allStates();
+  const history = readHistory(ledger.sql, nowMs);
+  const spaces = ledger.spaces().map((s): SpaceStatusBody => {
+    const st = states.get(s.id);
+    const h = history.get(s.id);
+    const w = h?.windows;
+    const hfId = hfSpaceId(s);
+    return {
+      id: s.id,
+      name: s.name,
+      url: s.url,
+      interval_s: s.interval_s,
+      critical: s.critical,
+      state: st?.state ?? "unknown",
+      since: iso(st?.since),
+      last_check: h?.last ? { at: iso(h.last.at)!, outcome: h.last.outcome, status: h.last.status, latency_ms: h.last.latency_ms } : null,
+      next_check_at: nextCheck(s.id, s.interval_s, nowMs),
+      latency_24h_ms: h?.latency_24h_ms ?? null,
+      uptime: { "24h": w ? ratio(w["24h"]) : null, "7d": w ? ratio(w["7d"]) : null, "30d": w ? ratio(w["30d"]) : null, "90d": w ? ratio(w["90d"]) : null },
+      checks: { "24h": w?.["24h"].total ?? 0, "7d": w?.["7d"].total ?? 0, "30d": w?.["30d"].total ?? 0, "90d": w?.["90d"].total ?? 0 },
+      last_error: st?.error ? { at: iso(st.error_at), message: st.error, status: st.error_status } : null,
+      hf:
+        hfId === null
+          ? null
+          : { space: hfId, stage: st?.hf_stage ?? null, message: st?.hf_message ?? null, read_at: iso(st?.hf_stage_at), error: st?.hf_error ?? null, restarted_at: iso(st?.hf_restart_at) },
+    };
+  });
+  return {
+    generated_at: iso(nowMs)!,
+    list: { valid: list?.valid ?? 0, invalid: list?.invalid ?? 0, error: list?.error ?? null, read_at: iso(list?.good_at), checked_at: iso(list?.checked_at) },
+    config_errors: list?.errors ?? [],
+    last_tick: tickBody(ledger.getMeta<TickSummary>("last_tick")),
+    spaces,
+    history,
+  };
+}

@@ -1,0 +1,54 @@
+// SpaceStore: the pinger's one SQLite-backed Durable Object (named "pinger"). It reads the
+// Space list from KV, hands each tick its window of due Spaces split into shards, records
+// what the shards found, and answers GET /v1/spaces. It makes no external fetch itself.
+import { DurableObject } from "cloudflare:workers";
+import { planShards } from "../../shared/schedule.js";
+import { SpaceLedger, type ListStatus, type TickSummary, type Transition } from "./ledger.js";
+import { refreshList } from "./list.js";
+import { buildSpacesReport, tickBody, type SpacesBody } from "./report.js";
+import { durableSql } from "./sql.js";
+import type { PlannedSpace, SpaceCheck } from "./types.js";
+
+export const SPACE_STORE_NAME = "pinger";
+
+export type TickPlan =
+  | { claimed: false }
+  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error"> };
+
+export interface PingerHealth {
+  last_tick: SpacesBody["last_tick"];
+  started_at: string;
+  rows_written: number;
+}
+
+export class SpaceStore extends DurableObject<Env> {
+  private readonly ledger: SpaceLedger;
+  private readonly startedAt = Date.now();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.ledger = new SpaceLedger(durableSql(ctx.storage.sql));
+  }
+
+  async plan(tickMs: number, opts: { spaces_per_shard: number; interval_s: number }): Promise<TickPlan> {
+    const list = await refreshList(this.env.SPACES, this.ledger, Date.now());
+    // No await from here on: the window is read and written in one go.
+    const window = this.ledger.claimWindow(tickMs, opts.interval_s * 1000);
+    if (window === null) return { claimed: false };
+    const due = this.ledger.due(tickMs, window.previousMs);
+    return { claimed: true, previous_ms: window.previousMs, shards: planShards(due, opts.spaces_per_shard), list: { valid: list.valid, invalid: list.invalid, error: list.error } };
+  }
+
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary): Transition[] {
+    return this.ledger.record(tickMs, checks, summary);
+  }
+
+  report(): SpacesBody {
+    const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now());
+    return body;
+  }
+
+  health(): PingerHealth {
+    return { last_tick: tickBody(this.ledger.getMeta<TickSummary>("last_tick")), started_at: new Date(this.startedAt).toISOString(), rows_written: this.ledger.rowsWritten };
+  }
+}
