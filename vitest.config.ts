@@ -3,7 +3,7 @@
 // scripts run in Node against a real local edge (`wrangler dev`, started in globalSetup).
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_ADMIN_TOKEN } from "./test/constants.js";
+import { TEST_ADMIN_TOKEN, TEST_HF_TOKEN } from "./test/constants.js";
 
 // Wrangler warns about required secrets it cannot see; the binding below is what tests use.
 process.env.ADMIN_TOKEN ??= TEST_ADMIN_TOKEN;
@@ -15,7 +15,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN } },
+            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, HF_TOKEN: TEST_HF_TOKEN } },
           }),
         ],
         test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"], globalSetup: ["./test/space-servers.ts"] },

@@ -1,5 +1,8 @@
 // globalSetup for the `edge` project: real HTTP servers on 127.0.0.1 that act as Spaces
-// (healthy, slow, hanging, waking, resetting, redirecting), reached from inside workerd.
+// (healthy, slow, hanging, waking, resetting, redirecting, switchable) and as a stand-in
+// for the Hugging Face runtime API, reached from inside workerd. The server counts
+// requests and simultaneous connections per pinger run (x-edge-pulse-run), so tests can
+// check the per-invocation budget and the 6-connection limit from the outside.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../scripts/bench-lib.mjs";
@@ -7,12 +10,78 @@ import { freePort } from "../scripts/bench-lib.mjs";
 /** How many requests each path has had, for "503 until the Nth request" and counting. */
 const hits = new Map<string, number>();
 
+/** Per pinger run: requests seen, connections open now, most open at once. */
+const runs = new Map<string, { requests: number; open: number; max: number }>();
+/** /switch/<key> answers with this status (default 200). */
+const switches = new Map<string, number>();
+/** The HF stand-in: stage per Space id, restarts and the authorization they carried. */
+const hfStages = new Map<string, string>();
+const hfCalls = new Map<string, { runtime: number; restarts: number; auth: (string | null)[] }>();
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+function countRun(req: IncomingMessage, res: ServerResponse): void {
+  const run = req.headers["x-edge-pulse-run"];
+  if (typeof run !== "string") return;
+  const r = runs.get(run) ?? { requests: 0, open: 0, max: 0 };
+  runs.set(run, r);
+  r.requests += 1;
+  r.open += 1;
+  r.max = Math.max(r.max, r.open);
+  res.on("close", () => void (r.open -= 1));
+}
+
+function hfApi(req: IncomingMessage, res: ServerResponse, parts: string[]): void {
+  // /hf/api/spaces/<owner>/<name>/<runtime|restart>
+  const id = `${parts[3]}/${parts[4]}`;
+  const calls = hfCalls.get(id) ?? { runtime: 0, restarts: 0, auth: [] };
+  hfCalls.set(id, calls);
+  if (parts[5] === "runtime" && req.method === "GET") {
+    calls.runtime += 1;
+    const stage = hfStages.get(id);
+    if (stage === undefined) return json(res, 404, { error: "Repository not found" });
+    return json(res, 200, { stage, hardware: { current: "cpu-basic", requested: "cpu-basic" }, ...(stage === "RUNTIME_ERROR" ? { errorMessage: "Exit code: 1. Reason: ModuleNotFoundError" } : {}) });
+  }
+  if (parts[5] === "restart" && req.method === "POST") {
+    calls.auth.push(req.headers.authorization ?? null);
+    if (req.headers.authorization !== "Bearer hf_test_token") return json(res, 401, { error: "Invalid credentials" });
+    calls.restarts += 1;
+    hfStages.set(id, "APP_STARTING");
+    return json(res, 200, { stage: "APP_STARTING" });
+  }
+  return json(res, 404, { error: "no such HF route" });
+}
+
 function route(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? "/", "http://spaces");
   const n = (hits.get(url.pathname) ?? 0) + 1;
   hits.set(url.pathname, n);
+  countRun(req, res);
   const parts = url.pathname.split("/").filter(Boolean);
   switch (parts[0]) {
+    case "_runs": { // /_runs/<prefix>: the runs whose id starts with it
+      const prefix = decodeURIComponent(parts.slice(1).join("/"));
+      return json(res, 200, Object.fromEntries([...runs].filter(([k]) => k.startsWith(prefix))));
+    }
+    case "_switch": // PUT /_switch/<key>/<status>
+      switches.set(parts[1]!, Number(parts[2]));
+      return json(res, 200, { ok: true });
+    case "switch": {
+      const status = switches.get(parts[1]!) ?? 200;
+      res.writeHead(status);
+      return void res.end(`switch ${status}`);
+    }
+    case "_hf": // PUT /_hf/<owner>/<name>/<stage>; GET /_hf/<owner>/<name>: calls seen
+      if (req.method === "PUT") {
+        hfStages.set(`${parts[1]}/${parts[2]}`, parts[3]!);
+        return json(res, 200, { ok: true });
+      }
+      return json(res, 200, hfCalls.get(`${parts[1]}/${parts[2]}`) ?? { runtime: 0, restarts: 0, auth: [] });
+    case "hf":
+      return hfApi(req, res, parts);
     case "ok":
       res.writeHead(200, { "content-type": "text/plain" });
       return void res.end("ok");

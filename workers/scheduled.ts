@@ -1,20 +1,13 @@
-// The Cron Trigger. It reads and checks the Space list so a broken KV value shows up in the
-// logs from the first minute; the sharded pinger that acts on it is issue #3's work.
-import { parseSpaceList } from "../shared/spaces.js";
-import { SPACES_KEY } from "./spaces/admin-routes.js";
+// The Cron Trigger: checks the pinger's settings and runs one tick (workers/pinger/tick.ts).
+// A bad setting stops the tick with an error naming it; the watchdog then reports it.
+import { runTick } from "./pinger/tick.js";
+import { readPingerSettings } from "./pinger/settings.js";
 
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
-  const text = await env.SPACES.get(SPACES_KEY);
-  let spaces: { valid: number; invalid: number; list_error: string | null } | null = null;
-  if (text !== null) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = parseSpaceList(raw);
-    spaces = { valid: parsed.spaces.length, invalid: parsed.errors.length, list_error: raw === undefined ? "not valid JSON" : parsed.listError };
+  const settings = readPingerSettings(env);
+  if (!settings.ok) {
+    console.log(JSON.stringify({ level: "error", msg: "tick refused: invalid setting", field: settings.error.field, error: settings.error.message }));
+    return;
   }
-  console.log(JSON.stringify({ level: "info", msg: "tick", cron: controller.cron, scheduled_at: new Date(controller.scheduledTime).toISOString(), spaces }));
+  await runTick(env, controller.scheduledTime, settings.value);
 }

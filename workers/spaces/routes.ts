@@ -1,0 +1,33 @@
+// Public read endpoints of the pinger:
+//   GET /v1/spaces          every Space's state, last check, latency, uptime, last error, HF stage; config errors
+//   GET /v1/pinger/health   200 while ticks complete; 503 when none has for two intervals (for an outside monitor)
+import { Hono } from "hono";
+import { readPingerSettings } from "../pinger/settings.js";
+import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+
+export const spaceRoutes = new Hono<{ Bindings: Env }>();
+
+const store = (env: Env) => env.SPACE_STORE.getByName(SPACE_STORE_NAME);
+
+spaceRoutes.get("/v1/spaces", async (c) => c.json(await store(c.env).report()));
+
+spaceRoutes.get("/v1/pinger/health", async (c) => {
+  const settings = readPingerSettings(c.env);
+  const health = await store(c.env).health();
+  const now = Date.now();
+  if (!settings.ok) {
+    return c.json({ status: "misconfigured", error: settings.error, last_tick: health.last_tick }, 503);
+  }
+  const intervalS = settings.value.TICK_INTERVAL_S;
+  const last = health.last_tick;
+  const ageS = last === null ? null : Math.round((now - Date.parse(last.finished_at)) / 1000);
+  const overdue = ageS === null || ageS > 2 * intervalS;
+  const body = {
+    status: overdue ? "overdue" : "ok",
+    message: last === null ? "no tick has completed yet" : overdue ? `no tick has completed for ${ageS} s (allowed: ${2 * intervalS} s)` : `last tick completed ${ageS} s ago`,
+    tick_interval_s: intervalS,
+    last_tick_age_s: ageS,
+    last_tick: last,
+  };
+  return c.json(body, overdue ? 503 : 200);
+});
