@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run dev`: runs the Worker locally with `wrangler dev` (local KV and SQLite Durable
 // Objects persisted in .wrangler/state) and fires its Cron Triggers on schedule, which
-// Miniflare does not do by itself. Creates .dev.vars with a random ADMIN_TOKEN on first run.
-import { spawn } from "node:child_process";
+// Miniflare does not do by itself. Creates .dev.vars with a random ADMIN_TOKEN on first run,
+// and loads ./spaces.json (when there is one) into the local KV before starting, so the
+// Spaces in it are pinged from the first tick; bad entries are listed and skipped.
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { cronMatches, cronsOf } from "./cron.mjs";
@@ -13,6 +15,11 @@ const base = `http://127.0.0.1:${port}`;
 if (!existsSync(".dev.vars")) {
   writeFileSync(".dev.vars", `ADMIN_TOKEN=${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
   console.log("[dev] wrote .dev.vars with a random ADMIN_TOKEN (read it there; it is never printed)");
+}
+
+if (existsSync("spaces.json")) {
+  const put = spawnSync(process.execPath, ["scripts/spaces-put.mjs", "spaces.json", "--allow-invalid"], { stdio: "inherit" });
+  if (put.status !== 0) console.log("[dev] spaces.json was not loaded (see above); the last stored list stays in force");
 }
 
 const crons = cronsOf(readFileSync("wrangler.toml", "utf8"));

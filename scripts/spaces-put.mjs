@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// `npm run spaces:put [-- FILE] [--remote]`: validates a Space list with the same schema the
-// Worker uses, then stores it in KV (`SPACES`, key `spaces`) with `wrangler kv key put`.
-// Local by default (the state `npm run dev` uses); `--remote` writes production. Nothing is
-// written when any entry is invalid: every error is listed with its index and value.
+// `npm run spaces:put [-- FILE] [--remote] [--allow-invalid]`: validates a Space list with the
+// same schema the Worker uses, then stores it in KV (`SPACES`, key `spaces`) with
+// `wrangler kv key put`. Local by default (the state `npm run dev` uses); `--remote` writes
+// production. Nothing is written when any entry is invalid (every error is listed with its
+// index and value) unless --allow-invalid: then the errors are listed and the list stored
+// anyway, and the pinger skips the bad entries and reports them on GET /v1/spaces
+// (`npm run dev` loads spaces.json this way).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +15,7 @@ import { build } from "esbuild";
 
 const args = process.argv.slice(2);
 const remote = args.includes("--remote");
+const allowInvalid = args.includes("--allow-invalid");
 const file = args.find((a) => !a.startsWith("--")) ?? "spaces.json";
 if (!existsSync(file)) {
   console.error(`spaces:put: ${file} not found (usage: npm run spaces:put -- [FILE] [--remote])`);
@@ -33,8 +37,11 @@ const { spaces, errors, listError } = parseSpaceList(raw);
 if (listError !== null || errors.length > 0) {
   if (listError) console.error(`spaces:put: ${listError}`);
   for (const e of errors) console.error(`  entry ${e.index} ${JSON.stringify(e.value)}: ${e.issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`);
-  console.error(`spaces:put: nothing written (${errors.length} invalid of ${Array.isArray(raw) ? raw.length : 0})`);
-  process.exit(1);
+  if (listError !== null || !allowInvalid) {
+    console.error(`spaces:put: nothing written (${errors.length} invalid of ${Array.isArray(raw) ? raw.length : 0})`);
+    process.exit(1);
+  }
+  console.error(`spaces:put: storing anyway (--allow-invalid): the pinger skips ${errors.length} invalid entries and reports them`);
 }
 
 const wrangler = fileURLToPath(new URL("../node_modules/.bin/wrangler", import.meta.url));

@@ -63,13 +63,20 @@ export function spaceIdOf(url: string): string {
   return url.replace(/\/+$/, "");
 }
 
+/** Host and path ("owner-app.hf.space", "api.example.com/health"): tells Spaces on one host apart. */
+function defaultName(url: string): string {
+  const u = new URL(url);
+  const path = u.pathname.replace(/\/+$/, "");
+  return `${u.host}${path}`;
+}
+
 function normalise(s: z.output<typeof SpaceObjectSchema>): Space {
   const { tier, interval_s, ...rest } = s;
   const id = spaceIdOf(s.url);
   return {
     ...rest,
     id,
-    name: s.name ?? new URL(s.url).hostname,
+    name: s.name ?? defaultName(s.url),
     interval_s: interval_s ?? (tier !== undefined ? SPACE_TIERS[tier] : DEFAULT_SPACE_INTERVAL_S),
   };
 }

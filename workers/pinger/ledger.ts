@@ -1,12 +1,13 @@
 // The pinger's memory, in one SQLite-backed Durable Object: the Space list as last read
 // well, each Space's state, the tick window already handed out, and check results.
-// Writes happen on change: a tick claims its window (1 row), stores its results as one row
-// and its summary (1 row); a Space's state row is written only when it changes, so a Space
-// that stays up costs no row of its own until its hour is rolled up (history.ts).
+// Writes happen on change: a tick claims its window (1 row), adds its results to the hour's
+// one accumulator row (1 row) and stores its summary (1 row); a Space's state row is written
+// only when it changes, so a Space that stays up costs no row of its own until its hour is
+// rolled up (history.ts).
 import { slotOf, offsetSeconds } from "../../shared/schedule.js";
 import type { Space, SpaceConfigError } from "../../shared/spaces.js";
 import { hfSpaceId } from "./hf.js";
-import { closeHours } from "./history.js";
+import { accumulate, closeHours } from "./history.js";
 import type { Row, SqlLike, SqlValue } from "./sql.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
 
@@ -17,10 +18,10 @@ CREATE TABLE IF NOT EXISTS state (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER, streak_of TEXT, streak INTEGER NOT NULL,
   error TEXT, error_status INTEGER, error_at INTEGER,
   hf_stage TEXT, hf_message TEXT, hf_stage_at INTEGER, hf_error TEXT, hf_restart_at INTEGER) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS ticks (at INTEGER PRIMARY KEY, hour INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hour_acc (hour INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS days (
   id TEXT NOT NULL, day INTEGER NOT NULL, up INTEGER NOT NULL, total INTEGER NOT NULL,
-  lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL,
+  lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL, cum_up INTEGER NOT NULL, cum_total INTEGER NOT NULL,
   last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER,
   PRIMARY KEY (id, day)) WITHOUT ROWID;
 `;
@@ -175,15 +176,12 @@ export class SpaceLedger {
   }
 
   /**
-   * Stores one tick's results: one row for all of them, state rows only where something
+   * Stores one tick's results: added to the hour's accumulator row, state rows only where something
    * changed, hours that have ended rolled up (history.ts), and the tick's summary.
    */
   record(tickMs: number, checks: SpaceCheck[], summary: TickSummary): Transition[] {
     const done = checks.filter((c) => c.outcome !== "skipped");
-    if (done.length > 0) {
-      const data = done.map((c) => [c.id, c.outcome, c.status, c.latency_ms, c.at]);
-      this.write("INSERT OR REPLACE INTO ticks (at, hour, data) VALUES (?, ?, ?)", tickMs, Math.floor(tickMs / 3_600_000), JSON.stringify(data));
-    }
+    if (done.length > 0) this.rowsWritten += accumulate(this.sql, tickMs, done);
     const before = this.states(done.map((c) => c.id));
     const transitions: Transition[] = [];
     for (const check of done) {
