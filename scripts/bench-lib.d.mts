@@ -1,6 +1,6 @@
 // Types for bench-lib.mjs, which the TypeScript tests import.
 export function freePort(): Promise<number>;
-export function startWrangler(opts?: { port?: number; vars?: Record<string, string> }): Promise<{ base: string; stop(): Promise<void> }>;
+export function startWrangler(opts?: { port?: number; vars?: Record<string, string>; args?: string[] }): Promise<{ base: string; stop(): Promise<void> }>;
 export function percentile(sorted: number[], p: number): number;
 export function load(opts: {
   count: number;

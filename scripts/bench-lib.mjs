@@ -20,11 +20,12 @@ export function freePort() {
 }
 
 /** Starts `wrangler dev` on `port` (0: any free port) with a scratch state folder. */
-export async function startWrangler({ port = 0, vars = {} } = {}) {
+export async function startWrangler({ port = 0, vars = {}, args: extra = [] } = {}) {
   if (port === 0) port = await freePort();
   const state = mkdtempSync(join(tmpdir(), "edge-pulse-bench-"));
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", state, "--log-level", "warn"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  args.push(...extra);
   // The repo's own wrangler, so the scripts also work when run with plain `node`.
   const local = fileURLToPath(new URL("../node_modules/.bin/wrangler", import.meta.url));
   const child = spawn(existsSync(local) ? local : "wrangler", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });

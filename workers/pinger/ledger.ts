@@ -49,6 +49,9 @@ export interface TickSummary {
   at: number;
   started_at: number;
   finished_at: number;
+  /** Time to plan (list read, window claimed, due Spaces) and to run every shard. */
+  plan_ms: number;
+  shards_ms: number;
   due: number;
   checked: number;
   up: number;

@@ -41,6 +41,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     log("info", "tick already handled", { scheduled_at: tickIso });
     return null;
   }
+  const plannedAt = Date.now();
   if (plan.list.error !== null) log("warn", "space list not used", { error: plan.list.error });
   const ss = shardSettings(settings);
   const runs = await Promise.allSettled(
@@ -56,12 +57,15 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
       log("error", "shard failed", { shard: k, spaces: plan.shards[k]!.length, error: String(run.reason) });
     }
   });
+  const shardsDoneAt = Date.now();
   const checks = reports.flatMap((r) => r.results);
   const count = (o: string) => checks.filter((c) => c.outcome === o).length;
   const summary: TickSummary = {
     at: scheduledTime,
     started_at: startedAt,
     finished_at: Date.now(),
+    plan_ms: plannedAt - startedAt,
+    shards_ms: shardsDoneAt - plannedAt,
     due: plan.shards.reduce((n, s) => n + s.length, 0),
     checked: checks.length - count("skipped"),
     up: count("up"),
