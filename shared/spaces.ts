@@ -38,7 +38,11 @@ export const SpaceObjectSchema = z
     tier: z.enum(["hot", "warm", "keep-alive"]).optional(),
     interval_s: z.number().int().min(60).max(86_400).optional(),
     critical: z.boolean().default(false),
-    /** Hugging Face Space id ("owner/name"); found from *.hf.space URLs when left out. */
+    /**
+     * Hugging Face Space id ("owner/name"), for its stage and restarts. Read from
+     * huggingface.co/spaces/owner/name URLs when left out; a *.hf.space host cannot be read
+     * back (owner and name may both hold dashes), so those Spaces set it here.
+     */
     hf_space: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name"').optional(),
     /** Restart the Space through the HF API when it is found in RUNTIME_ERROR (needs HF_TOKEN). */
     hf_restart: z.boolean().default(false),
