@@ -8,3 +8,9 @@ export function load(opts: {
   ratePerSec?: number | null;
   make: (i: number) => { url: string; init: RequestInit };
 }): Promise<{ count: number; errors: number; wall_s: number; per_s: number; p50_ms: number; p99_ms: number }>;
+export interface RunCount {
+  requests: number;
+  open: number;
+  max: number;
+}
+export function countRun(runs: Map<string, RunCount>, req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): void;

@@ -91,3 +91,18 @@ export async function load({ count, concurrency = 16, ratePerSec = null, make })
     p99_ms: +percentile(latencies, 99).toFixed(2),
   };
 }
+
+/**
+ * Counts, per pinger run (the x-edge-pulse-run header), requests seen, connections open now
+ * and most open at once. Used by the loopback Spaces of the tests and of bench:pinger.
+ */
+export function countRun(runs, req, res) {
+  const run = req.headers["x-edge-pulse-run"];
+  if (typeof run !== "string") return;
+  const r = runs.get(run) ?? { requests: 0, open: 0, max: 0 };
+  runs.set(run, r);
+  r.requests += 1;
+  r.open += 1;
+  r.max = Math.max(r.max, r.open);
+  res.on("close", () => void (r.open -= 1));
+}

@@ -7,7 +7,7 @@
 // loopback server counts, per run (x-edge-pulse-run), requests and connections open at once.
 import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
-import { startWrangler } from "./bench-lib.mjs";
+import { countRun, startWrangler } from "./bench-lib.mjs";
 
 const SIZES = (process.env.SIZES ?? "100,400,1000,5000").split(",").map(Number);
 const DELAY_MS = 200;
@@ -15,13 +15,7 @@ const PER_SHARD = 20;
 
 const runs = new Map();
 const server = createServer((req, res) => {
-  const run = req.headers["x-edge-pulse-run"];
-  const r = runs.get(run) ?? { requests: 0, open: 0, max: 0 };
-  runs.set(run, r);
-  r.requests += 1;
-  r.open += 1;
-  r.max = Math.max(r.max, r.open);
-  res.on("close", () => void (r.open -= 1));
+  countRun(runs, req, res);
   setTimeout(() => res.end("ok"), DELAY_MS);
 });
 server.maxConnections = 10_000;

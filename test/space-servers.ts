@@ -5,13 +5,13 @@
 // check the per-invocation budget and the 6-connection limit from the outside.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
-import { freePort } from "../scripts/bench-lib.mjs";
+import { countRun, freePort, type RunCount } from "../scripts/bench-lib.mjs";
 
 /** How many requests each path has had, for "503 until the Nth request" and counting. */
 const hits = new Map<string, number>();
 
 /** Per pinger run: requests seen, connections open now, most open at once. */
-const runs = new Map<string, { requests: number; open: number; max: number }>();
+const runs = new Map<string, RunCount>();
 /** /switch/<key> answers with this status (default 200). */
 const switches = new Map<string, number>();
 /** The HF stand-in: stage per Space id, restarts and the authorization they carried. */
@@ -21,17 +21,6 @@ const hfCalls = new Map<string, { runtime: number; restarts: number; auth: (stri
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
-}
-
-function countRun(req: IncomingMessage, res: ServerResponse): void {
-  const run = req.headers["x-edge-pulse-run"];
-  if (typeof run !== "string") return;
-  const r = runs.get(run) ?? { requests: 0, open: 0, max: 0 };
-  runs.set(run, r);
-  r.requests += 1;
-  r.open += 1;
-  r.max = Math.max(r.max, r.open);
-  res.on("close", () => void (r.open -= 1));
 }
 
 function hfApi(req: IncomingMessage, res: ServerResponse, parts: string[]): void {
@@ -59,7 +48,7 @@ function route(req: IncomingMessage, res: ServerResponse): void {
   const url = new URL(req.url ?? "/", "http://spaces");
   const n = (hits.get(url.pathname) ?? 0) + 1;
   hits.set(url.pathname, n);
-  countRun(req, res);
+  countRun(runs, req, res);
   const parts = url.pathname.split("/").filter(Boolean);
   switch (parts[0]) {
     case "_runs": { // /_runs/<prefix>: the runs whose id starts with it

@@ -135,8 +135,8 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   // Running totals at the latest day row, and at the latest row before each window began:
   // the difference is the window. Point lookups on the (id, day) key, per listed Space
   // (CROSS JOIN keeps SQLite from scanning every day row instead: 130 ms -> 16 ms at 2,000).
-  const before = (cut: number) => `(SELECT ${"%"} FROM days p WHERE p.id = d.id AND p.day < ${cut} ORDER BY p.day DESC LIMIT 1)`;
-  const cols = (name: string, cut: number) => `COALESCE(${before(cut).replace("%", "p.cum_up")}, 0) AS ${name}_up, COALESCE(${before(cut).replace("%", "p.cum_total")}, 0) AS ${name}_total`;
+  const before = (col: string, cut: number) => `COALESCE((SELECT p.${col} FROM days p WHERE p.id = d.id AND p.day < ${cut} ORDER BY p.day DESC LIMIT 1), 0)`;
+  const cols = (name: string, cut: number) => `${before("cum_up", cut)} AS ${name}_up, ${before("cum_total", cut)} AS ${name}_total`;
   const latest = sql
     .exec(
       `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency,
