@@ -46,6 +46,13 @@ export const SpaceObjectSchema = z
     hf_space: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'use "owner/name"').optional(),
     /** Restart the Space through the HF API when it is found in RUNTIME_ERROR (needs HF_TOKEN). */
     hf_restart: z.boolean().default(false),
+    /**
+     * Anti-flap: consecutive failed checks before the Space counts as down (each check already
+     * retries), and good checks before it counts as up again. Default: the SPACE_DOWN_AFTER and
+     * SPACE_UP_AFTER vars (2 and 1).
+     */
+    down_after: z.number().int().min(1).max(20).optional(),
+    up_after: z.number().int().min(1).max(20).optional(),
   })
   .strict()
   .refine((s) => !(s.tier !== undefined && s.interval_s !== undefined), { message: "set tier or interval_s, not both", path: ["interval_s"] });

@@ -18,6 +18,29 @@ const switches = new Map<string, number>();
 const hfStages = new Map<string, string>();
 const hfCalls = new Map<string, { runtime: number; restarts: number; auth: (string | null)[] }>();
 
+/** Webhook receivers: what each got, and failures to answer with first. */
+const hooks = new Map<string, { body: unknown; headers: Record<string, string | string[] | undefined> }[]>();
+const hookFailures = new Map<string, { left: number; status: number }>();
+
+function receiveHook(req: IncomingMessage, res: ServerResponse, name: string): void {
+  let text = "";
+  req.on("data", (d: Buffer) => (text += d.toString()));
+  req.on("end", () => {
+    const fail = hookFailures.get(name);
+    if (fail !== undefined && fail.left > 0) {
+      fail.left -= 1;
+      return json(res, fail.status, { error: "failing on purpose" });
+    }
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    hooks.set(name, [...(hooks.get(name) ?? []), { body, headers: req.headers }]);
+    res.writeHead(204);
+    res.end();
+  });
+}
+
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
@@ -55,6 +78,14 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       const prefix = decodeURIComponent(parts.slice(1).join("/"));
       return json(res, 200, Object.fromEntries([...runs].filter(([k]) => k.startsWith(prefix))));
     }
+    case "hook": // POST /hook/<name>: a webhook receiver
+      return receiveHook(req, res, parts[1]!);
+    case "_hook": // GET /_hook/<name>: what it got; PUT /_hook/<name>/<n>/<status>: fail the next n
+      if (req.method === "PUT") {
+        hookFailures.set(parts[1]!, { left: Number(parts[2]), status: Number(parts[3]) });
+        return json(res, 200, { ok: true });
+      }
+      return json(res, 200, hooks.get(parts[1]!) ?? []);
     case "_switch": // PUT /_switch/<key>/<status>
       switches.set(parts[1]!, Number(parts[2]));
       return json(res, 200, { ok: true });

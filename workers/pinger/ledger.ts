@@ -28,9 +28,11 @@ CREATE TABLE IF NOT EXISTS days (
 
 export type SpaceState = "unknown" | "up" | "down" | "waking";
 
-/** Consecutive failed (or good) checks before the state changes. */
-export const DOWN_AFTER = 1;
-export const UP_AFTER = 1;
+/** Consecutive failed (or good) checks before the state changes: the list-wide defaults. */
+export interface Thresholds {
+  down_after: number;
+  up_after: number;
+}
 
 export interface ListStatus {
   /** SHA-256 of the KV text last looked at, good or bad (so bad text is not re-parsed each tick). */
@@ -65,6 +67,17 @@ export interface TickSummary {
   subrequests: number;
   max_subrequests_per_shard: number;
   max_in_flight: number;
+  /** Running totals since the store was created (for /metrics counters); set by record(). */
+  totals?: PingTotals;
+}
+
+export interface PingTotals {
+  /** Checks by outcome (a check is one Space in one tick, retries included). */
+  checks: Record<"up" | "down" | "waking" | "skipped" | "lost", number>;
+  /** HTTP requests sent to Spaces, retries included. */
+  attempts: number;
+  subrequests: number;
+  ticks: number;
 }
 
 export interface StateRow {
@@ -85,6 +98,7 @@ export interface StateRow {
 
 export interface Transition {
   id: string;
+  name: string;
   from: SpaceState;
   to: SpaceState;
   at: number;
@@ -117,13 +131,19 @@ export class SpaceLedger {
     this.write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
 
-  /** Puts a newly read list in force: Spaces no longer listed lose their state (not their history). */
-  replaceSpaces(spaces: Space[]): void {
+  /**
+   * Puts a newly read list in force: Spaces no longer listed lose their state (not their
+   * history). Returns those that were removed, so their open incidents can be closed.
+   */
+  replaceSpaces(spaces: Space[]): { id: string; name: string }[] {
+    const kept = new Set(spaces.map((s) => s.id));
+    const removed = this.rows<{ id: string; name: string }>("SELECT id, config ->> '$.name' AS name FROM spaces").filter((r) => !kept.has(r.id));
     this.write("DELETE FROM spaces");
     spaces.forEach((s, pos) => {
       this.write("INSERT INTO spaces (id, pos, off, ivl, config) VALUES (?, ?, ?, ?, ?)", s.id, pos, offsetSeconds(s.id, s.interval_s), s.interval_s, JSON.stringify(s));
     });
     this.write("DELETE FROM state WHERE id NOT IN (SELECT id FROM spaces)");
+    return removed;
   }
 
   spaces(): Space[] {
@@ -169,8 +189,13 @@ export class SpaceLedger {
     });
   }
 
-  states(ids: string[]): Map<string, StateRow> {
-    const rows = this.rows<StateRow>(`SELECT * FROM state WHERE id IN (SELECT value FROM json_each(?))`, JSON.stringify(ids));
+  /** State rows with each Space's name and own thresholds (null: the defaults). */
+  states(ids: string[]): Map<string, StateRow & { name: string; down_after: number | null; up_after: number | null }> {
+    const rows = this.rows<StateRow & { name: string; down_after: number | null; up_after: number | null }>(
+      `SELECT st.*, s.config ->> '$.name' AS name, s.config ->> '$.down_after' AS down_after, s.config ->> '$.up_after' AS up_after
+       FROM state st JOIN spaces s ON s.id = st.id WHERE st.id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(ids),
+    );
     return new Map(rows.map((r) => [r.id, r]));
   }
 
@@ -182,7 +207,7 @@ export class SpaceLedger {
    * Stores one tick's results: added to the hour's accumulator row, state rows only where something
    * changed, hours that have ended rolled up (history.ts), and the tick's summary.
    */
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary): Transition[] {
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, defaults: Thresholds): Transition[] {
     const done = checks.filter((c) => c.outcome !== "skipped");
     if (done.length > 0) this.rowsWritten += accumulate(this.sql, tickMs, done);
     const before = this.states(done.map((c) => c.id));
@@ -190,25 +215,37 @@ export class SpaceLedger {
     for (const check of done) {
       const prev = before.get(check.id);
       if (prev === undefined) continue; // removed from the list while it was being checked
-      const next = applyCheck(prev, check);
-      if (next.state !== prev.state) transitions.push({ id: check.id, from: prev.state, to: next.state, at: check.at, error: check.error });
+      const next = applyCheck(prev, check, { down_after: prev.down_after ?? defaults.down_after, up_after: prev.up_after ?? defaults.up_after });
+      if (next.state !== prev.state) transitions.push({ id: check.id, name: prev.name, from: prev.state, to: next.state, at: check.at, error: check.error });
       if (STATE_COLUMNS.some((k) => next[k] !== prev[k])) {
         this.write(`INSERT OR REPLACE INTO state (${STATE_COLUMNS.join(", ")}) VALUES (${STATE_COLUMNS.map(() => "?").join(", ")})`, ...STATE_COLUMNS.map((k) => next[k]));
       }
     }
     this.rowsWritten += closeHours(this.sql, tickMs);
-    this.setMeta("last_tick", summary);
+    // Kept in the summary's own row: counters cost no extra write per tick.
+    const t = this.getMeta<TickSummary>("last_tick")?.totals ?? { checks: { up: 0, down: 0, waking: 0, skipped: 0, lost: 0 }, attempts: 0, subrequests: 0, ticks: 0 };
+    const totals: PingTotals = {
+      checks: { up: t.checks.up + summary.up, down: t.checks.down + summary.down, waking: t.checks.waking + summary.waking, skipped: t.checks.skipped + summary.skipped, lost: t.checks.lost + summary.lost },
+      attempts: t.attempts + done.reduce((n, c) => n + c.attempts, 0),
+      subrequests: t.subrequests + summary.subrequests,
+      ticks: t.ticks + 1,
+    };
+    this.setMeta("last_tick", { ...summary, totals });
     return transitions;
   }
 }
 
-/** A Space's state after one check. Only what changed differs from `prev`. */
-export function applyCheck(prev: StateRow, check: SpaceCheck): StateRow {
-  const next: StateRow = { ...prev };
+/**
+ * A Space's state after one check. Only what changed differs from `prev`. A Space's first
+ * check sets its state at once (there is nothing to flap against); after that it changes
+ * only after `down_after` failed or `up_after` good checks in a row.
+ */
+export function applyCheck(prev: StateRow, check: SpaceCheck, t: Thresholds): StateRow {
+  const next: StateRow = pick(prev);
   const kind = check.outcome === "up" ? "up" : "fail";
-  const threshold = kind === "up" ? UP_AFTER : DOWN_AFTER;
-  // Capped at the threshold, so a Space that stays as it is writes nothing.
-  next.streak = prev.streak_of === kind ? Math.min(prev.streak + 1, Math.max(UP_AFTER, DOWN_AFTER)) : 1;
+  const threshold = prev.state === "unknown" ? 1 : kind === "up" ? t.up_after : t.down_after;
+  // Capped, so a Space that stays as it is writes nothing.
+  next.streak = prev.streak_of === kind ? Math.min(prev.streak + 1, Math.max(t.up_after, t.down_after)) : 1;
   next.streak_of = kind;
   if (next.streak >= threshold && check.outcome !== prev.state) {
     next.state = check.outcome as SpaceState;
@@ -238,6 +275,11 @@ export function applyCheck(prev: StateRow, check: SpaceCheck): StateRow {
     next.hf_error = null;
   }
   return next;
+}
+
+/** Only the state columns (rows read with joins carry more). */
+function pick(row: StateRow): StateRow {
+  return Object.fromEntries(STATE_COLUMNS.map((k) => [k, row[k]])) as unknown as StateRow;
 }
 
 export type { Row };

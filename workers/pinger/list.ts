@@ -19,7 +19,7 @@ function redactErrors(errors: SpaceConfigError[]): SpaceConfigError[] {
 }
 
 /** Brings the ledger's list in line with KV; writes only when the text or the outcome changed. */
-export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: number): Promise<ListStatus> {
+export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: number): Promise<ListStatus & { removed?: { id: string; name: string }[] }> {
   const last = ledger.getMeta<ListStatus>("list");
   const keep = (error: string, hash: string | null): ListStatus => {
     const status: ListStatus = {
@@ -54,7 +54,7 @@ export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: n
   }
   const parsed = parseSpaceList(raw);
   if (parsed.listError !== null) return keep(`${parsed.listError}; the last good list stays in force`, hash);
-  ledger.replaceSpaces(parsed.spaces);
+  const removed = ledger.replaceSpaces(parsed.spaces);
   const status: ListStatus = {
     hash,
     error: null,
@@ -65,5 +65,5 @@ export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: n
     checked_at: nowMs,
   };
   ledger.setMeta("list", status);
-  return status;
+  return { ...status, removed };
 }

@@ -30,6 +30,13 @@ export const PingerSettingsSchema = z
     HF_STAGE_REFRESH_S: int(60, 86_400, 600),
     /** At most one HF restart per Space per this many seconds (kept in storage). */
     HF_RESTART_COOLDOWN_S: int(300, 604_800, 1_800),
+    /**
+     * Anti-flap defaults (a Space's own down_after/up_after win): failed checks in a row before
+     * a Space is down, good ones before it is up again. 2 means one bad check (itself retried)
+     * never pages anyone; a first check of a new Space sets its state at once.
+     */
+    SPACE_DOWN_AFTER: int(1, 20, 2),
+    SPACE_UP_AFTER: int(1, 20, 1),
   })
   .refine((s) => s.PING_SPACES_PER_SHARD <= s.PING_SUBREQUESTS_PER_SHARD, {
     message: "must not exceed PING_SUBREQUESTS_PER_SHARD (every Space needs one subrequest)",

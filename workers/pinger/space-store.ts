@@ -3,7 +3,7 @@
 // what the shards found, and answers GET /v1/spaces. It makes no external fetch itself.
 import { DurableObject } from "cloudflare:workers";
 import { planShards } from "../../shared/schedule.js";
-import { SpaceLedger, type ListStatus, type TickSummary, type Transition } from "./ledger.js";
+import { SpaceLedger, type ListStatus, type Thresholds, type TickSummary, type Transition } from "./ledger.js";
 import { refreshList } from "./list.js";
 import { buildSpacesReport, tickBody, type SpacesBody } from "./report.js";
 import { durableSql } from "./sql.js";
@@ -13,7 +13,7 @@ export const SPACE_STORE_NAME = "pinger";
 
 export type TickPlan =
   | { claimed: false }
-  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error"> };
+  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error">; removed: { id: string; name: string }[] };
 
 export interface PingerHealth {
   last_tick: SpacesBody["last_tick"];
@@ -36,11 +36,17 @@ export class SpaceStore extends DurableObject<Env> {
     const window = this.ledger.claimWindow(tickMs, opts.interval_s * 1000);
     if (window === null) return { claimed: false };
     const due = this.ledger.due(tickMs, window.previousMs);
-    return { claimed: true, previous_ms: window.previousMs, shards: planShards(due, opts.spaces_per_shard), list: { valid: list.valid, invalid: list.invalid, error: list.error } };
+    return {
+      claimed: true,
+      previous_ms: window.previousMs,
+      shards: planShards(due, opts.spaces_per_shard),
+      list: { valid: list.valid, invalid: list.invalid, error: list.error },
+      removed: list.removed ?? [],
+    };
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary): Transition[] {
-    return this.ledger.record(tickMs, checks, summary);
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Transition[] {
+    return this.ledger.record(tickMs, checks, summary, thresholds);
   }
 
   report(): SpacesBody {

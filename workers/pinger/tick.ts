@@ -6,6 +6,8 @@
 import type { TickSummary, Transition } from "./ledger.js";
 import type { PingerSettings } from "./settings.js";
 import { SPACE_STORE_NAME } from "./space-store.js";
+import { ALERTER_NAME } from "../alerts/alerter.js";
+import { spaceSignals } from "../alerts/signals.js";
 import type { ShardReport, ShardSettings } from "./types.js";
 
 export function shardSettings(s: PingerSettings): ShardSettings {
@@ -78,7 +80,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     max_subrequests_per_shard: Math.max(0, ...reports.map((r) => r.subrequests)),
     max_in_flight: Math.max(0, ...reports.map((r) => r.max_in_flight)),
   };
-  const transitions = await store.record(scheduledTime, checks, summary);
+  const transitions = await store.record(scheduledTime, checks, summary, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER });
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};
@@ -86,6 +88,12 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     log("warn", "many spaces changed state", { changes: transitions.length, to: by, first: transitions.slice(0, STORM).map((t) => t.id) });
   } else {
     for (const t of transitions) log(t.to === "up" ? "info" : "warn", "space state changed", { space: t.id, from: t.from, to: t.to, error: t.error });
+  }
+  try {
+    // After the pings: the Alerter only stores what changed and sends it from its own alarm.
+    await env.ALERTS.getByName(ALERTER_NAME).tick(spaceSignals(transitions, plan.removed, scheduledTime));
+  } catch (err) {
+    log("error", "could not hand state changes to the alerter", { error: String(err) });
   }
   log("info", "tick", { scheduled_at: tickIso, ...summary, at: undefined, started_at: undefined, finished_at: undefined, duration_ms: summary.finished_at - startedAt });
   return { summary, transitions, reports };

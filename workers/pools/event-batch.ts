@@ -8,21 +8,24 @@ const INDIVIDUAL_EVENTS_PER_KIND = 10;
 const IDS_IN_SUMMARY = 100;
 
 export class EventBatch {
-  private readonly byKind = new Map<PoolEventKind, { subject: string; detail: Record<string, unknown> }[]>();
+  /** By kind and cause, so a summary still says why (alerts fold "host_stale" workers into their host). */
+  private readonly byKind = new Map<string, { kind: PoolEventKind; subject: string; detail: Record<string, unknown> }[]>();
 
   add(kind: PoolEventKind, subject: string, detail: Record<string, unknown> = {}): void {
-    const list = this.byKind.get(kind) ?? [];
-    list.push({ subject, detail });
-    this.byKind.set(kind, list);
+    const group = `${kind}|${typeof detail.cause === "string" ? detail.cause : ""}`;
+    const list = this.byKind.get(group) ?? [];
+    list.push({ kind, subject, detail });
+    this.byKind.set(group, list);
   }
 
   flush(store: RegistryStore, at: number): void {
-    for (const [kind, list] of this.byKind) {
+    for (const list of this.byKind.values()) {
       if (list.length <= INDIVIDUAL_EVENTS_PER_KIND) {
-        for (const e of list) store.addEvent(at, kind, e.subject, e.detail);
+        for (const e of list) store.addEvent(at, e.kind, e.subject, e.detail);
       } else {
         const subjects = list.map((e) => e.subject);
-        store.addEvent(at, kind, "pool", { count: list.length, subjects: subjects.slice(0, IDS_IN_SUMMARY) });
+        const cause = list[0]!.detail.cause;
+        store.addEvent(at, list[0]!.kind, "pool", { count: list.length, subjects: subjects.slice(0, IDS_IN_SUMMARY), ...(cause === undefined ? {} : { cause }) });
       }
     }
     this.byKind.clear();

@@ -20,6 +20,8 @@ import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type TokenRow } from "./registry-store.js";
 import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, packChunks } from "./volatile.js";
+import { ALERTER_NAME } from "../alerts/alerter.js";
+import { poolSignals } from "../alerts/signals.js";
 
 /** Who calls: the admin (checked by the Worker) or a pool token (checked here, where hashes live). */
 export type PoolAccess = { kind: "admin" } | { kind: "token"; tokenId: string; secret: string };
@@ -62,6 +64,9 @@ export class PoolRegistry extends DurableObject<Env> {
   private heartbeats = 0;
   private flush = new FlushPolicy(null);
   private readonly startedAt = Date.now();
+  /** Events up to this number have been handed to the Alerter. */
+  private alertSeq = 0;
+  private forwarding: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,8 +82,41 @@ export class PoolRegistry extends DurableObject<Env> {
       // Recomputed quietly: a held eviction was logged when it began, not at every wake.
       this.pool.evictionHold = evictionHoldReason(this.pool);
       this.armedAt = await ctx.storage.getAlarm();
+      const cursor = this.store.getMeta("alert_seq");
+      // A pool older than alerts starts from now: its past events are not news.
+      this.alertSeq = cursor === null ? this.store.lastSeq : Number(cursor);
+      if (cursor === null && this.poolId !== null) this.store.setMeta("alert_seq", String(this.alertSeq));
       await this.rearm(now);
     });
+  }
+
+  /**
+   * Hands new alert-worthy events to the Alerter (which sends them from its own alarm). On
+   * failure the cursor stays, so the next heartbeat or sweep tries again.
+   */
+  private forwardAlerts(): Promise<void> {
+    if (this.store.lastSeq <= this.alertSeq || this.poolId === null) return Promise.resolve();
+    if (this.forwarding !== null) return this.forwarding;
+    const run = async () => {
+      // Yield first, so `forwarding` is set before any path can clear it.
+      await Promise.resolve();
+      try {
+        while (this.store.lastSeq > this.alertSeq) {
+          const events = this.store.listEvents(this.alertSeq, 500);
+          if (events.length === 0) break;
+          const signals = poolSignals(this.poolId as string, events);
+          if (signals.length > 0) await this.env.ALERTS.getByName(ALERTER_NAME).notify(signals);
+          this.alertSeq = events[events.length - 1]!.seq;
+          this.store.setMeta("alert_seq", String(this.alertSeq));
+        }
+      } catch (err) {
+        console.log(JSON.stringify({ level: "error", msg: "could not hand events to the alerter", pool_id: this.poolId, error: String(err) }));
+      } finally {
+        this.forwarding = null;
+      }
+    };
+    this.forwarding = run();
+    return this.forwarding;
   }
 
   private async authorize(access: PoolAccess): Promise<Outcome<void>> {
@@ -128,6 +166,8 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
     if (wakeBy !== null) await this.wakeBy(wakeBy);
+    // Not awaited: the heartbeat's answer never waits for alerting.
+    if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string } };
   }
 
@@ -148,6 +188,7 @@ export class PoolRegistry extends DurableObject<Env> {
     const now = Date.now();
     sweep(this.pool, now);
     await this.rearm(now);
+    await this.forwardAlerts();
   }
 
   private async wakeBy(at: number): Promise<void> {
@@ -175,6 +216,7 @@ export class PoolRegistry extends DurableObject<Env> {
     if (this.poolId === poolId) return;
     this.poolId = poolId;
     this.store.setMeta("pool_id", poolId);
+    this.store.setMeta("alert_seq", String(this.alertSeq));
   }
 
   async issueToken(poolId: string, label: string | null): Promise<{ token: string } & TokenInfo> {
@@ -221,6 +263,7 @@ export class PoolRegistry extends DurableObject<Env> {
   async evict(kind: "worker" | "host", id: string): Promise<Outcome<{ removed: string }>> {
     if (this.poolId === null) return noSuchPool();
     if (!this.pool.evictByAdmin(kind, id, Date.now())) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
+    await this.forwardAlerts();
     return { ok: true, value: { removed: `${kind}:${id}` } };
   }
 
@@ -249,6 +292,7 @@ export class PoolRegistry extends DurableObject<Env> {
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
     this.poolId = null;
+    this.alertSeq = 0;
     this.tokens.clear();
     this.verified.clear();
     this.armedAt = null;

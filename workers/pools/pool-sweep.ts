@@ -10,11 +10,10 @@ export function sweep(pool: PoolState, now: number): void {
   const events = new EventBatch();
   for (const host of pool.hosts.values()) {
     if (host.state !== "fresh" || now < host.deadline) continue;
-    markStale(pool, host, now, events);
     // Workers known only through this host go stale with it: nobody vouches for them now.
-    for (const w of pool.workers.values()) {
-      if (w.hostId === host.id && w.state === "fresh" && w.lastSeen <= host.lastSeen) markStale(pool, w, now, events, "host_stale");
-    }
+    const relayed = [...pool.workers.values()].filter((w) => w.hostId === host.id && w.state === "fresh" && w.lastSeen <= host.lastSeen);
+    markStale(pool, host, now, events, undefined, relayed.length);
+    for (const w of relayed) markStale(pool, w, now, events, "host_stale");
   }
   for (const w of pool.workers.values()) {
     if (w.state === "fresh" && now >= w.deadline) markStale(pool, w, now, events);
@@ -36,7 +35,7 @@ export function sweep(pool: PoolState, now: number): void {
   events.flush(pool.store, now);
 }
 
-function markStale(pool: PoolState, e: Entry, now: number, events: EventBatch, cause?: string): void {
+function markStale(pool: PoolState, e: Entry, now: number, events: EventBatch, cause?: string, workers?: number): void {
   e.state = "stale";
   e.deadline = e.lastSeen + pool.windows.evictMs;
   // Written with the exact last-seen time, so eviction deadlines survive a restart exactly.
@@ -44,6 +43,7 @@ function markStale(pool: PoolState, e: Entry, now: number, events: EventBatch, c
   else pool.store.putHost(hostRow(e));
   const detail: Record<string, unknown> = { silent_s: Math.round((now - e.lastSeen) / 1000) };
   if (cause !== undefined) detail.cause = cause;
+  if (workers !== undefined) detail.workers = workers;
   events.add("stale", subjectOf(e), detail);
 }
 

@@ -73,6 +73,7 @@ export class RegistryStore {
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    this.lastSeq = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
   }
 
   private write(query: string, ...params: SqlValue[]): void {
@@ -128,9 +129,13 @@ export class RegistryStore {
   addEvent(at: number, kind: PoolEventKind, subject: string, detail: Record<string, unknown>): void {
     this.write("INSERT INTO events (at, kind, subject, detail) VALUES (?, ?, ?, ?)", at, kind, subject, JSON.stringify(detail));
     const seq = this.sql.exec<{ seq: number }>("SELECT last_insert_rowid() AS seq").one().seq;
+    this.lastSeq = seq;
     // Trim in batches of 100 so the log costs about one extra row per event, not a scan each time.
     if (seq % 100 === 0) this.write("DELETE FROM events WHERE seq <= ?", seq - EVENTS_KEPT);
   }
+
+  /** The newest event's number (0: none yet); alerts forward everything after their cursor. */
+  lastSeq = 0;
 
   listEvents(afterSeq: number, limit: number): PoolEvent[] {
     return this.sql

@@ -1,0 +1,177 @@
+// Alerter: one SQLite-backed Durable Object (named "alerts") that turns state changes into
+// alerts. Producers hand it signals and return at once (the tick after its pings, the pool
+// registries after their sweeps); everything slow (grouping, webhooks, retries) happens in
+// its own alarm. It also watches the watcher: when no tick has finished for
+// `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
+import { DurableObject } from "cloudflare:workers";
+import { describeTarget } from "../../shared/alerts.js";
+import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
+import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
+import { messagesFor, type AlertMessage, type Notice } from "./messages.js";
+import { deliverDue, enqueue, nextDeliveryAt, OUTBOX_SCHEMA, type DeliveryOutcome, type KnownTarget } from "./outbox.js";
+import type { AlertSignal } from "./signals.js";
+
+export const ALERTER_NAME = "alerts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, signal TEXT NOT NULL);
+${INCIDENT_SCHEMA}
+${OUTBOX_SCHEMA}`;
+
+const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
+
+export interface AlertStatus {
+  config: { targets: ReturnType<typeof describeTarget>[]; remind_every_s: number; storm_threshold: number; group_wait_s: number; pinger_overdue_s: number; error: string | null };
+  open: Incident[];
+  recent: ClosedIncident[];
+  outbox: { waiting: number; oldest_at: number | null; last_error: string | null };
+  sent: { at: number; target: string; event: string; title: string; outcome: string; attempts: number }[];
+  alarm_at: number | null;
+}
+
+export class Alerter extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly book: IncidentBook;
+  private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA);
+    this.book = new IncidentBook(this.sql);
+  }
+
+  private meta<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row === undefined ? null : (JSON.parse(row.value) as T);
+  }
+
+  private setMeta(key: string, value: unknown): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+  }
+
+  /** The settings in force, re-read from KV when its text changed. */
+  async config(now = Date.now()): Promise<ConfigState> {
+    const last = this.meta<ConfigState>("config");
+    const next = await refreshConfig(this.env.SPACES, last, now);
+    if (next !== last) this.setMeta("config", next);
+    if (this.targets.hash !== next.hash) this.targets = { hash: next.hash, list: await knownTargets(next.config) };
+    return next;
+  }
+
+  /** State changes from a pool registry or the pinger. Stored at once; sent from the alarm. */
+  async notify(signals: AlertSignal[]): Promise<void> {
+    if (signals.length === 0) return;
+    const now = Date.now();
+    for (const s of signals) this.sql.exec("INSERT INTO pending (received_at, signal) VALUES (?, ?)", now, JSON.stringify(s));
+    const { config } = (this.meta<ConfigState>("config") ?? (await this.config(now)));
+    await this.wakeBy(now + config.group_wait_s * 1000);
+  }
+
+  /**
+   * Called by every tick (after its pings): its Space changes, and proof the pinger runs.
+   * Costs no write when nothing changed and the watch alarm is already set.
+   */
+  async tick(signals: AlertSignal[]): Promise<void> {
+    const now = Date.now();
+    const watching = this.book.get("pinger");
+    if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
+    if (signals.length > 0) await this.notify(signals);
+    else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now);
+  }
+
+  /** Queues a test message to every target now (POST /v1/admin/alerts/test). */
+  async sendTest(): Promise<{ targets: number }> {
+    const now = Date.now();
+    await this.config(now);
+    const m: AlertMessage = { source: "edge-pulse", event: "test", subject: "many", key: "test", title: "edge-pulse test alert: this target works", detail: null, at: new Date(now).toISOString(), opened_at: null, duration_s: null };
+    for (const t of this.targets.list) enqueue(this.sql, t.fp, m, now);
+    await this.wakeBy(now);
+    return { targets: this.targets.list.length };
+  }
+
+  async status(): Promise<AlertStatus> {
+    const state = await this.config();
+    const c = state.config;
+    const outbox = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox").one();
+    const lastError = this.sql.exec<{ e: string | null }>("SELECT last_error AS e FROM outbox WHERE last_error IS NOT NULL ORDER BY id LIMIT 1").toArray()[0]?.e ?? null;
+    return {
+      config: { targets: c.targets.map(describeTarget), remind_every_s: c.remind_every_s, storm_threshold: c.storm_threshold, group_wait_s: c.group_wait_s, pinger_overdue_s: c.pinger_overdue_s, error: state.error },
+      open: this.book.open(),
+      recent: this.book.recent(),
+      outbox: { waiting: outbox.n, oldest_at: outbox.oldest, last_error: lastError },
+      sent: this.sql.exec<AlertStatus["sent"][number] & Record<string, SqlStorageValue>>("SELECT at, target, event, title, outcome, attempts FROM sent ORDER BY id DESC LIMIT 20").toArray(),
+      alarm_at: await this.ctx.storage.getAlarm(),
+    };
+  }
+
+  /** Open incidents only (the status page). */
+  async openIncidents(): Promise<{ open: Incident[]; recent: ClosedIncident[] }> {
+    return { open: this.book.open(), recent: this.book.recent(10) };
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const { config } = await this.config(now);
+    const notices: Notice[] = [];
+
+    const oldest = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
+    if (oldest !== null && oldest + config.group_wait_s * 1000 <= now) {
+      const rows = this.sql.exec<{ id: number; signal: string }>("SELECT id, signal FROM pending ORDER BY id").toArray();
+      notices.push(...this.book.apply(rows.map((r) => JSON.parse(r.signal) as AlertSignal)));
+      this.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1]!.id);
+    }
+    notices.push(...(await this.watchPinger(now, config.pinger_overdue_s)));
+    notices.push(...this.book.reminders(now, config.remind_every_s));
+
+    if (notices.length > 0) {
+      log("info", "alerts", { notices: notices.length, opened: notices.filter((n) => n.event === "opened").map((n) => n.key).slice(0, 10), targets: this.targets.list.length });
+      for (const t of this.targets.list) for (const m of messagesFor(t.target, notices, config.storm_threshold, now)) enqueue(this.sql, t.fp, m, now);
+    }
+    const delivered: DeliveryOutcome = await deliverDue(this.sql, this.targets.list, now, log);
+    if (delivered.sent + delivered.failed + delivered.dropped > 0) log("info", "alert deliveries", delivered);
+    await this.rearm(Date.now());
+  }
+
+  /** Opens "the pinger stopped" when the last finished tick is too old. */
+  private async watchPinger(now: number, overdueS: number): Promise<Notice[]> {
+    const last = await this.lastTickAt(now);
+    if (now - last < overdueS * 1000 || this.book.get("pinger") !== null) return [];
+    const ago = Math.round((now - last) / 1000);
+    return this.book.apply([{ key: "pinger", subject: "pinger", bad: true, title: "The pinger has stopped", detail: `no tick has finished for ${ago} s (limit ${overdueS} s); check the Worker's Cron Trigger and logs`, at: now }]);
+  }
+
+  private async lastTickAt(now: number): Promise<number> {
+    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME).health();
+    const finished = health.last_tick === null ? null : Date.parse(health.last_tick.finished_at);
+    if (finished !== null) return finished;
+    // Never ticked: count from when this object started watching.
+    const since = this.meta<number>("watch_since");
+    if (since !== null) return since;
+    this.setMeta("watch_since", now);
+    return now;
+  }
+
+  private async wakeBy(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  /** The earliest of: grouped signals due, a delivery retry, a reminder, the pinger watch. */
+  private async rearm(now: number): Promise<void> {
+    const { config } = this.meta<ConfigState>("config") ?? (await this.config(now));
+    const pending = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
+    const watchBase = this.book.get("pinger") !== null ? now : await this.lastTickAt(now);
+    const candidates = [
+      pending === null ? null : pending + config.group_wait_s * 1000,
+      nextDeliveryAt(this.sql),
+      this.book.nextReminderAt(config.remind_every_s),
+      // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
+      this.book.get("pinger") !== null ? null : watchBase + config.pinger_overdue_s * 1000 + 1_000,
+    ].filter((t): t is number => t !== null);
+    const at = Math.max(now, Math.min(...candidates));
+    if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+  }
+}

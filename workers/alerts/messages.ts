@@ -1,0 +1,97 @@
+// Turns incident notices into the messages one target gets, and a message into the body
+// each kind of webhook expects. The storm guard lives here: past `storm_threshold` notices
+// in one batch, a target gets one summary instead of a flood.
+import type { AlertSubject, AlertTarget } from "../../shared/alerts.js";
+
+export interface Notice {
+  event: "opened" | "resolved" | "reminder";
+  key: string;
+  subject: AlertSubject;
+  title: string;
+  detail: string | null;
+  at: number;
+  /** When the incident began (for "down for 12 min"). */
+  opened_at: number;
+}
+
+/** What the generic webhook receives (and what Discord and Slack bodies are written from). */
+export interface AlertMessage {
+  source: "edge-pulse";
+  event: "opened" | "resolved" | "reminder" | "summary" | "test";
+  subject: AlertSubject | "many";
+  key: string;
+  title: string;
+  detail: string | null;
+  at: string;
+  opened_at: string | null;
+  duration_s: number | null;
+  /** Summary only: every notice it stands for (at most 50 listed). */
+  count?: number;
+  items?: { event: Notice["event"]; key: string; title: string }[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const SUMMARY_ITEMS = 50;
+
+export function messageOf(n: Notice): AlertMessage {
+  const duration = n.event === "opened" ? null : Math.max(0, Math.round((n.at - n.opened_at) / 1000));
+  return { source: "edge-pulse", event: n.event, subject: n.subject, key: n.key, title: n.title, detail: n.detail, at: iso(n.at), opened_at: iso(n.opened_at), duration_s: duration };
+}
+
+/** The messages for one target: its subjects only, and one summary past the threshold. */
+export function messagesFor(target: AlertTarget, notices: Notice[], stormThreshold: number, nowMs: number): AlertMessage[] {
+  const mine = target.subjects === undefined ? notices : notices.filter((n) => target.subjects!.includes(n.subject));
+  if (mine.length <= stormThreshold) return mine.map(messageOf);
+  const count = (e: Notice["event"]) => mine.filter((n) => n.event === e).length;
+  const parts = [["opened", "new"], ["resolved", "resolved"], ["reminder", "still open"]]
+    .map(([e, word]) => [count(e as Notice["event"]), word] as const)
+    .filter(([c]) => c > 0)
+    .map(([c, word]) => `${c} ${word}`);
+  return [
+    {
+      source: "edge-pulse",
+      event: "summary",
+      subject: "many",
+      key: "summary",
+      title: `${mine.length} alerts at once: ${parts.join(", ")}`,
+      detail: null,
+      at: iso(nowMs),
+      opened_at: null,
+      duration_s: null,
+      count: mine.length,
+      items: mine.slice(0, SUMMARY_ITEMS).map((n) => ({ event: n.event, key: n.key, title: n.title })),
+    },
+  ];
+}
+
+const ICON: Record<AlertMessage["event"], string> = { opened: "🔴", resolved: "🟢", reminder: "🟠", summary: "⚠️", test: "🔔" };
+
+function minutes(s: number): string {
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+/** Plain text shared by Discord and Slack. */
+export function textOf(m: AlertMessage, max: number): string {
+  const lines = [`${ICON[m.event]} ${m.title}`];
+  if (m.event === "resolved" && m.duration_s !== null) lines[0] += ` (after ${minutes(m.duration_s)})`;
+  if (m.event === "reminder" && m.duration_s !== null) lines[0] += ` (for ${minutes(m.duration_s)})`;
+  if (m.detail !== null) lines.push(m.detail);
+  for (const item of m.items ?? []) lines.push(`• ${item.event === "resolved" ? "resolved: " : item.event === "reminder" ? "still: " : ""}${item.title}`);
+  if (m.count !== undefined && m.items !== undefined && m.count > m.items.length) lines.push(`… and ${m.count - m.items.length} more`);
+  const text = lines.join("\n");
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The request body for a target's kind. Discord allows 2,000 characters of content. */
+export function bodyFor(target: AlertTarget, m: AlertMessage): string {
+  switch (target.type) {
+    case "discord":
+      return JSON.stringify({ username: "edge-pulse", content: textOf(m, 2000), allowed_mentions: { parse: [] } });
+    case "slack":
+      return JSON.stringify({ text: textOf(m, 3000) });
+    case "webhook":
+      return JSON.stringify(m);
+  }
+}
