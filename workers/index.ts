@@ -1,4 +1,5 @@
 // edge-pulse Worker entry. Routes:
+//   GET  /                                status page (HTML); GET /metrics (Prometheus) (workers/status/routes.tsx)
 //   GET  /health                          {"status":"alive"} (seed Spaces ping back here)
 //   POST /v1/heartbeat, /v2/pools/...     pool registry (workers/pools/routes.ts)
 //   /v1/admin/pools/...                   pool admin API, ADMIN_TOKEN (workers/pools/admin-routes.ts)
@@ -13,6 +14,7 @@ import { adminPoolRoutes } from "./pools/admin-routes.js";
 import { poolRoutes } from "./pools/routes.js";
 import { adminSpaceRoutes } from "./spaces/admin-routes.js";
 import { spaceRoutes } from "./spaces/routes.js";
+import { statusRoutes } from "./status/routes.js";
 import { scheduled } from "./scheduled.js";
 
 export { PoolRegistry } from "./pools/pool-registry.js";
@@ -30,6 +32,7 @@ app.route("/", adminPoolRoutes);
 app.route("/", adminSpaceRoutes);
 app.route("/", adminAlertRoutes);
 app.route("/", spaceRoutes);
+app.route("/", statusRoutes);
 app.route("/", poolRoutes);
 
 export default {

@@ -183,3 +183,40 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   for (const [id, [sum, n]] of latency) if (n > 0) get(id).latency_24h_ms = Math.round(sum / n);
   return out;
 }
+
+/**
+ * One bar per day for the last HISTORY_DAYS days, oldest first (the status page's 90-day
+ * chart), for every listed Space: rolled-up days plus the hours not rolled up yet.
+ */
+export function readDailyBars(sql: SqlLike, nowMs: number): Map<string, Window[]> {
+  const today = Math.floor(nowMs / DAY_MS);
+  const first = today - (HISTORY_DAYS - 1);
+  const out = new Map<string, Window[]>();
+  const bar = (id: string, day: number): Window | undefined => {
+    if (day < first || day > today) return undefined;
+    let bars = out.get(id);
+    if (bars === undefined) {
+      bars = Array.from({ length: HISTORY_DAYS }, () => ({ up: 0, total: 0 }));
+      out.set(id, bars);
+    }
+    return bars[day - first];
+  };
+  for (const r of sql.exec("SELECT d.id, d.day, d.up, d.total FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?", first).toArray() as Row[]) {
+    const b = bar(r.id as string, r.day as number);
+    if (b !== undefined) {
+      b.up += r.up as number;
+      b.total += r.total as number;
+    }
+  }
+  for (const r of sql.exec("SELECT hour, data FROM hour_acc").toArray() as Row[]) {
+    const day = Math.floor((r.hour as number) / 24);
+    for (const [id, a] of Object.entries(JSON.parse(r.data as string) as Record<string, Acc>)) {
+      const b = bar(id, day);
+      if (b !== undefined) {
+        b.up += a[0];
+        b.total += a[1];
+      }
+    }
+  }
+  return out;
+}

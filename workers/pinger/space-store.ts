@@ -3,7 +3,8 @@
 // what the shards found, and answers GET /v1/spaces. It makes no external fetch itself.
 import { DurableObject } from "cloudflare:workers";
 import { planShards } from "../../shared/schedule.js";
-import { SpaceLedger, type ListStatus, type Thresholds, type TickSummary, type Transition } from "./ledger.js";
+import { readDailyBars, type Window } from "./history.js";
+import { SpaceLedger, type ListStatus, type PingTotals, type Thresholds, type TickSummary, type Transition } from "./ledger.js";
 import { refreshList } from "./list.js";
 import { buildSpacesReport, tickBody, type SpacesBody } from "./report.js";
 import { durableSql } from "./sql.js";
@@ -14,6 +15,11 @@ export const SPACE_STORE_NAME = "pinger";
 export type TickPlan =
   | { claimed: false }
   | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error">; removed: { id: string; name: string }[] };
+
+export interface SpacesOverview extends SpacesBody {
+  bars: Record<string, { hours: Window[]; days: Window[] }>;
+  totals: PingTotals | null;
+}
 
 export interface PingerHealth {
   last_tick: SpacesBody["last_tick"];
@@ -52,6 +58,16 @@ export class SpaceStore extends DurableObject<Env> {
   report(): SpacesBody {
     const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now());
     return body;
+  }
+
+  /** The report plus uptime bars (24 hourly, 90 daily) per Space, for the status page and /metrics. */
+  overview(): SpacesOverview {
+    const now = Date.now();
+    const { history, ...body } = buildSpacesReport(this.ledger, now);
+    const days = readDailyBars(this.ledger.sql, now);
+    const bars: SpacesOverview["bars"] = {};
+    for (const s of body.spaces) bars[s.id] = { hours: history.get(s.id)?.hours ?? [], days: days.get(s.id) ?? [] };
+    return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null };
   }
 
   health(): PingerHealth {

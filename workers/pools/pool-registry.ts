@@ -17,7 +17,7 @@ import type { Outcome } from "../http/errors.js";
 import { fixedLengthEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
 import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
-import { RegistryStore, type TokenRow } from "./registry-store.js";
+import { RegistryStore, type HeartbeatCounters, type TokenRow } from "./registry-store.js";
 import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, packChunks } from "./volatile.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
@@ -41,6 +41,14 @@ export interface PoolStats {
   workers: number;
   hosts: number;
   alarm_at: string | null;
+}
+
+/** A snapshot without worker URIs: what the public status page and /metrics may see. */
+export type PublicSnapshot = Omit<PoolSnapshot, "workers"> & { workers: Omit<PoolSnapshot["workers"][number], "uri">[] };
+
+export interface PoolMetrics {
+  snapshot: PublicSnapshot;
+  counters: HeartbeatCounters;
 }
 
 export interface TokenInfo {
@@ -152,11 +160,19 @@ export class PoolRegistry extends DurableObject<Env> {
     apply: (now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
   ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
     const auth = await this.authorize(access);
-    if (!auth.ok) return auth;
+    if (!auth.ok) {
+      this.countRejected(auth.code);
+      return auth;
+    }
     const now = Date.now();
     const { outcome, wakeBy } = apply(now);
-    if (!outcome.ok) return outcome;
+    if (!outcome.ok) {
+      this.countRejected(outcome.code);
+      return outcome;
+    }
     this.heartbeats += 1;
+    if (outcome.value.status === "ignored") this.countRejected("out_of_order");
+    else this.pool.counters.accepted += 1;
     if (outcome.value.status === "accepted") {
       const record = this.flush.decide(now, this.pool.settings.flush_interval_s * 1000);
       if (record !== null) {
@@ -169,6 +185,20 @@ export class PoolRegistry extends DurableObject<Env> {
     // Not awaited: the heartbeat's answer never waits for alerting.
     if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string } };
+  }
+
+  /** Counts a heartbeat refused before it got here (a bad body) or here (a bad token). */
+  async countRejected(reason: string): Promise<void> {
+    const r = this.pool.counters.rejected;
+    r[reason] = (r[reason] ?? 0) + 1;
+  }
+
+  /** What /metrics and the status page need: counts, GPUs and workers, no URIs or tokens. */
+  async metrics(): Promise<PoolMetrics | null> {
+    if (this.poolId === null) return null;
+    const snap = buildSnapshot(this.poolId, this.pool, Date.now(), {});
+    // URIs are left out here, at the source, so no page or metric can show one.
+    return { snapshot: { ...snap, workers: snap.workers.map(({ uri: _, ...w }) => w) }, counters: this.pool.counters };
   }
 
   async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {

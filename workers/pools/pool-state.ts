@@ -30,7 +30,7 @@ import {
   type Windows,
 } from "./entries.js";
 import { EventBatch } from "./event-batch.js";
-import { parseGpus, parseWorkerReport, type RegistryStore } from "./registry-store.js";
+import { parseGpus, parseWorkerReport, type HeartbeatCounters, type RegistryStore } from "./registry-store.js";
 import { unpackChunks } from "./volatile.js";
 
 export interface HeartbeatAck {
@@ -42,6 +42,9 @@ export interface HeartbeatAck {
 }
 
 export class PoolState {
+  /** Heartbeats accepted and rejected (flushed with the volatile state; see volatile.ts). */
+  counters: HeartbeatCounters = { accepted: 0, rejected: {} };
+
   readonly workers = new Map<string, WorkerEntry>();
   readonly hosts = new Map<string, HostEntry>();
   windows: Windows;

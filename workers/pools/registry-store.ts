@@ -63,6 +63,14 @@ export interface VolatileChunk {
   w: Record<string, [number, number | null, string]>;
   /** host id -> [last_seen, sender_ts, gpus, gpus_received_at] */
   h: Record<string, [number, number | null, GpuReport[], number]>;
+  /** Heartbeat counters (first chunk only), so /metrics counts survive hibernation. */
+  c?: HeartbeatCounters;
+}
+
+export interface HeartbeatCounters {
+  accepted: number;
+  /** By reason: unauthorized, invalid_body, ignored (older than the last one), ... */
+  rejected: Record<string, number>;
 }
 
 type SqlValue = string | number | null;

@@ -14,7 +14,7 @@ export const HOT_GAP_MS = 5_000;
 
 export function packChunks(pool: PoolState): VolatileChunk[] {
   const chunks: VolatileChunk[] = [];
-  let current: VolatileChunk = { w: {}, h: {} };
+  let current: VolatileChunk = { w: {}, h: {}, c: pool.counters };
   let n = 0;
   const next = () => {
     if (++n % SENDERS_PER_FLUSH_ROW === 0) {
@@ -36,6 +36,7 @@ export function packChunks(pool: PoolState): VolatileChunk[] {
 
 /** Overlays flushed volatile state on senders loaded from rows (newer values win). */
 export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
+  if (chunks[0]?.c !== undefined) pool.counters = chunks[0].c;
   for (const chunk of chunks) {
     for (const [id, [lastSeen, senderTs, status]] of Object.entries(chunk.w)) {
       const w = pool.workers.get(id);

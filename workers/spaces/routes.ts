@@ -1,15 +1,19 @@
-// Public read endpoints of the pinger:
+// Read endpoints of the pinger (/v1/spaces follows STATUS_PAGE, like the status page):
 //   GET /v1/spaces          every Space's state, last check, latency, uptime, last error, HF stage; config errors
 //   GET /v1/pinger/health   200 while ticks complete; 503 when none has for two intervals (for an outside monitor)
 import { Hono } from "hono";
 import { readPingerSettings } from "../pinger/settings.js";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { requireViewer } from "../status/access.js";
 
 export const spaceRoutes = new Hono<{ Bindings: Env }>();
 
 const store = (env: Env) => env.SPACE_STORE.getByName(SPACE_STORE_NAME);
 
-spaceRoutes.get("/v1/spaces", async (c) => c.json(await store(c.env).report()));
+spaceRoutes.get("/v1/spaces", async (c) => {
+  await requireViewer(c);
+  return c.json(await store(c.env).report());
+});
 
 spaceRoutes.get("/v1/pinger/health", async (c) => {
   const settings = readPingerSettings(c.env);

@@ -1,0 +1,42 @@
+// Uptime bars: one cell per hour or day, coloured by the share of good checks. Plain divs
+// styled by page.css, so the page needs no script and stays light on a phone.
+import type { Window } from "../pinger/history.js";
+
+function tone(w: Window): string {
+  if (w.total === 0) return "none";
+  const r = w.up / w.total;
+  return r === 1 ? "good" : r >= 0.9 ? "fair" : "bad";
+}
+
+function pct(w: Window): string {
+  return w.total === 0 ? "no checks" : `${((w.up / w.total) * 100).toFixed(w.up === w.total ? 0 : 1)}% of ${w.total} checks`;
+}
+
+/** `label(i)` names cell i (e.g. its date) in its tooltip. */
+export function UptimeBars(props: { cells: Window[]; label: (i: number) => string; kind: "hours" | "days" }) {
+  return (
+    <div class={`bars ${props.kind}`} role="img" aria-label={`uptime by ${props.kind === "hours" ? "hour" : "day"}`}>
+      {props.cells.map((w, i) => (
+        <span class={`cell ${tone(w)}`} title={`${props.label(i)}: ${pct(w)}`} />
+      ))}
+    </div>
+  );
+}
+
+/** A used-of-total bar (GPU VRAM); unknown values say so instead of drawing a guess. */
+export function UsageBar(props: { used: number | null; total: number | null; label: string }) {
+  if (props.used === null || props.total === null || props.total === 0) {
+    return <div class="usage unknown" title={`${props.label}: unknown`}><span class="usage-text">VRAM unknown</span></div>;
+  }
+  const share = Math.min(1, Math.max(0, props.used / props.total));
+  return (
+    <div class="usage" title={`${props.label}: ${gib(props.used)} of ${gib(props.total)} used`}>
+      <span class="usage-fill" style={`width:${(share * 100).toFixed(1)}%`} />
+      <span class="usage-text">{gib(props.used)} / {gib(props.total)} GiB</span>
+    </div>
+  );
+}
+
+export function gib(bytes: number): string {
+  return (bytes / 2 ** 30).toFixed(1);
+}

@@ -1,0 +1,78 @@
+// GET /metrics in the Prometheus text format (version 0.0.4): Spaces, pools, GPUs, the
+// pinger and alerts. Labels carry names and ids, never URLs, worker URIs or tokens.
+// Counters are kept by the Durable Objects (pings in the SpaceStore's tick summary,
+// heartbeats in each registry's flushed state), so they survive hibernation; a registry
+// restarted between flushes can lose up to one flush interval of counts, which Prometheus
+// reads as a counter reset.
+import type { Overview } from "./overview.js";
+
+type Labels = Record<string, string | number>;
+
+const escape = (v: string | number) => String(v).replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+class Exposition {
+  private readonly lines: string[] = [];
+
+  family(name: string, type: "gauge" | "counter", help: string, samples: [Labels, number][]): void {
+    this.lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) {
+      const l = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`);
+      this.lines.push(`${name}${l.length > 0 ? `{${l.join(",")}}` : ""} ${Number.isFinite(value) ? value : "NaN"}`);
+    }
+  }
+
+  toString(): string {
+    return `${this.lines.join("\n")}\n`;
+  }
+}
+
+export function renderMetrics(o: Overview): string {
+  const m = new Exposition();
+  const spaces = o.spaces.spaces;
+  const STATES = ["up", "down", "waking", "unknown"] as const;
+
+  m.family("edge_pulse_space_up", "gauge", "1 when the Space's state is up, 0 when down or waking (unknown Spaces are left out).",
+    spaces.filter((s) => s.state !== "unknown").map((s) => [{ space: s.name }, s.state === "up" ? 1 : 0]));
+  m.family("edge_pulse_space_state", "gauge", "1 for the Space's current state.",
+    spaces.flatMap((s) => STATES.map((st): [Labels, number] => [{ space: s.name, state: st }, s.state === st ? 1 : 0])));
+  m.family("edge_pulse_space_latency_seconds", "gauge", "Response time of the Space's last check.",
+    spaces.filter((s) => s.last_check?.latency_ms != null).map((s) => [{ space: s.name }, s.last_check!.latency_ms! / 1000]));
+  m.family("edge_pulse_space_uptime_ratio", "gauge", "Share of good checks over the window.",
+    spaces.flatMap((s) => (["24h", "7d", "30d", "90d"] as const).filter((w) => s.uptime[w] !== null).map((w): [Labels, number] => [{ space: s.name, window: w }, s.uptime[w]!])));
+  m.family("edge_pulse_space_last_check_timestamp_seconds", "gauge", "When the Space was last checked.",
+    spaces.filter((s) => s.last_check !== null).map((s) => [{ space: s.name }, Date.parse(s.last_check!.at) / 1000]));
+
+  const t = o.spaces.totals;
+  m.family("edge_pulse_pings_sent_total", "counter", "HTTP requests sent to Spaces, retries included.", t === null ? [] : [[{}, t.attempts]]);
+  m.family("edge_pulse_pings_failed_total", "counter", "Checks that found a Space down or waking (each after its retries).", t === null ? [] : [[{}, t.checks.down + t.checks.waking]]);
+  m.family("edge_pulse_checks_total", "counter", "Checks by outcome (skipped: budget spent; lost: shard failed).",
+    t === null ? [] : Object.entries(t.checks).map(([outcome, n]) => [{ outcome }, n]));
+  m.family("edge_pulse_ticks_total", "counter", "Cron ticks that ran.", t === null ? [] : [[{}, t.ticks]]);
+  const last = o.spaces.last_tick;
+  m.family("edge_pulse_pinger_last_tick_timestamp_seconds", "gauge", "When the last tick finished (alert when this stops moving).", last === null ? [] : [[{}, Date.parse(last.finished_at) / 1000]]);
+  m.family("edge_pulse_pinger_last_tick_duration_seconds", "gauge", "How long the last tick took.", last === null ? [] : [[{}, (Date.parse(last.finished_at) - Date.parse(last.started_at)) / 1000]]);
+  m.family("edge_pulse_space_config_errors", "gauge", "Entries of the Space list that could not be used.", [[{}, o.spaces.config_errors.length]]);
+
+  const pools = o.pools;
+  m.family("edge_pulse_pool_workers", "gauge", "Workers by state.",
+    pools.flatMap((p) => (["fresh", "stale"] as const).map((st): [Labels, number] => [{ pool: p.snapshot.pool_id, state: st }, p.snapshot.counts.workers[st]])));
+  m.family("edge_pulse_pool_hosts", "gauge", "Hosts by state.",
+    pools.flatMap((p) => (["fresh", "stale"] as const).map((st): [Labels, number] => [{ pool: p.snapshot.pool_id, state: st }, p.snapshot.counts.hosts[st]])));
+  m.family("edge_pulse_pool_vram_total_bytes", "gauge", "VRAM of readable GPUs on fresh hosts.", pools.map((p) => [{ pool: p.snapshot.pool_id }, p.snapshot.vram.total_bytes]));
+  m.family("edge_pulse_pool_vram_free_bytes", "gauge", "Free VRAM of readable GPUs on fresh hosts.", pools.map((p) => [{ pool: p.snapshot.pool_id }, p.snapshot.vram.free_bytes]));
+  m.family("edge_pulse_pool_gpus_unknown", "gauge", "GPUs on fresh hosts whose VRAM could not be read.", pools.map((p) => [{ pool: p.snapshot.pool_id }, p.snapshot.vram.unknown_gpus]));
+  const gpus = pools.flatMap((p) => p.snapshot.gpus.map((g) => ({ pool: p.snapshot.pool_id, g })));
+  const gpuLabels = (pool: string, g: (typeof gpus)[number]["g"]): Labels => ({ pool, host: g.host_id, gpu: String(g.id), device: g.device_name ?? "unknown" });
+  // A GPU that could not be read has no sample at all: no invented zero.
+  m.family("edge_pulse_gpu_vram_total_bytes", "gauge", "A GPU's VRAM.", gpus.filter(({ g }) => g.total_vram_bytes != null).map(({ pool, g }) => [gpuLabels(pool, g), g.total_vram_bytes!]));
+  m.family("edge_pulse_gpu_vram_free_bytes", "gauge", "A GPU's free VRAM at its host's last heartbeat.", gpus.filter(({ g }) => g.free_vram_bytes != null).map(({ pool, g }) => [gpuLabels(pool, g), g.free_vram_bytes!]));
+  m.family("edge_pulse_gpu_fresh", "gauge", "1 when the GPU's host is fresh.", gpus.map(({ pool, g }) => [gpuLabels(pool, g), g.state === "fresh" ? 1 : 0]));
+  m.family("edge_pulse_heartbeats_accepted_total", "counter", "Heartbeats accepted.", pools.map((p) => [{ pool: p.snapshot.pool_id }, p.counters.accepted]));
+  m.family("edge_pulse_heartbeats_rejected_total", "counter", "Heartbeats refused, by reason.",
+    pools.flatMap((p) => Object.entries(p.counters.rejected).map(([reason, n]): [Labels, number] => [{ pool: p.snapshot.pool_id, reason }, n])));
+
+  const open = o.incidents.open;
+  m.family("edge_pulse_incidents_open", "gauge", "Open incidents by subject.",
+    (["space", "worker", "host", "pool", "pinger"] as const).map((s) => [{ subject: s }, open.filter((i) => i.subject === s).length]));
+  return m.toString();
+}

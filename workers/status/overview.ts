@@ -1,0 +1,33 @@
+// Everything the status page and /metrics show, gathered in one place: the pinger's report
+// with uptime bars, each pool's snapshot and heartbeat counters, and open incidents. At most
+// 6 Durable Object calls in flight (the per-invocation connection limit).
+import { ALERTER_NAME } from "../alerts/alerter.js";
+import type { ClosedIncident, Incident } from "../alerts/incidents.js";
+import { SPACE_STORE_NAME, type SpacesOverview } from "../pinger/space-store.js";
+import type { PoolMetrics } from "../pools/pool-registry.js";
+
+export interface Overview {
+  now: number;
+  spaces: SpacesOverview;
+  pools: PoolMetrics[];
+  incidents: { open: Incident[]; recent: ClosedIncident[] };
+}
+
+export async function loadOverview(env: Env): Promise<Overview> {
+  const [spaces, ids, incidents] = await Promise.all([
+    env.SPACE_STORE.getByName(SPACE_STORE_NAME).overview(),
+    env.POOL_INDEX.getByName("index").list(),
+    env.ALERTS.getByName(ALERTER_NAME).openIncidents(),
+  ]);
+  const pools: PoolMetrics[] = [];
+  for (let i = 0; i < ids.length; i += 6) {
+    const batch = await Promise.all(ids.slice(i, i + 6).map((id) => env.POOLS.getByName(id).metrics()));
+    for (const p of batch) if (p !== null) pools.push(p);
+  }
+  return { now: Date.now(), spaces, pools, incidents };
+}
+
+/** Error text for public eyes: URLs (which may carry tokens in their query) are left out. */
+export function publicText(text: string | null): string | null {
+  return text === null ? null : text.replace(/https?:\/\/\S+/g, "[url]");
+}

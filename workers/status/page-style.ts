@@ -1,0 +1,28 @@
+// The status page's only stylesheet, inlined (no build step, no second request). Readable
+// from 320 px wide up; colours carry meaning and every cell also has a tooltip.
+export const PAGE_CSS = `
+:root{--bg:#0f1115;--card:#181b22;--line:#2a2f3a;--text:#e6e8ee;--muted:#9aa3b2;--good:#2fb96c;--fair:#e0b341;--bad:#e5534b;--none:#3a3f4b;--accent:#6ea8fe}
+@media (prefers-color-scheme: light){:root{--bg:#f6f7f9;--card:#fff;--line:#e3e6eb;--text:#1d2330;--muted:#5d6675;--none:#d9dde3}}
+*{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;background:var(--bg);color:var(--text)}
+main{max-width:980px;margin:0 auto;padding:16px}
+h1{font-size:1.4rem;margin:0 0 4px}h2{font-size:1.15rem;margin:28px 0 10px}h2 small,h4 small{color:var(--muted);font-weight:400}
+h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-size:.95rem;margin:12px 0 6px}
+.summary{padding:14px 16px;border-radius:10px;background:var(--card);border:1px solid var(--line);display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center}
+.summary .headline{font-weight:600;font-size:1.05rem;flex-basis:100%}.summary.ok .headline{color:var(--good)}.summary.bad .headline{color:var(--bad)}
+.muted,.meta{color:var(--muted);font-size:.88rem}
+.card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:10px 0}
+.card header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
+.pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}
+.pill.up,.pill.fresh{background:var(--good);color:#fff}.pill.down,.pill.stale{background:var(--bad);color:#fff}.pill.waking{background:var(--fair);color:#1d2330}
+.uptime{display:flex;gap:14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
+.bars{display:flex;gap:2px;height:22px;margin:4px 0}.bars.hours{height:14px}
+.cell{flex:1;border-radius:2px;background:var(--none);min-width:1px}.cell.good{background:var(--good)}.cell.fair{background:var(--fair)}.cell.bad{background:var(--bad)}
+.error{color:var(--bad);font-size:.88rem;margin:6px 0;overflow-wrap:anywhere}.hf{font-size:.88rem;margin:6px 0}
+.gpus{list-style:none;margin:0;padding:0;display:grid;gap:6px}.gpus li{display:grid;grid-template-columns:minmax(0,1fr) minmax(120px,2fr);gap:8px;align-items:center;font-size:.88rem}
+.usage{position:relative;height:18px;border-radius:4px;background:var(--none);overflow:hidden}.usage-fill{position:absolute;inset:0 auto 0 0;background:var(--accent)}
+.usage-text{position:relative;padding:0 6px;font-size:.75rem;line-height:18px;font-variant-numeric:tabular-nums}.usage.unknown{background:repeating-linear-gradient(45deg,var(--none),var(--none) 6px,transparent 6px,transparent 12px)}
+table.workers{width:100%;border-collapse:collapse;margin-top:10px;font-size:.85rem}table.workers th,table.workers td{text-align:left;padding:4px 6px;border-top:1px solid var(--line);overflow-wrap:anywhere}
+table.workers th{color:var(--muted);font-weight:500}
+@media (max-width:560px){table.workers th:nth-child(4),table.workers td:nth-child(4),table.workers th:nth-child(6),table.workers td:nth-child(6){display:none}.gpus li{grid-template-columns:1fr}}
+ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--muted);font-size:.85rem}a{color:var(--accent)}
+`;

@@ -1,0 +1,70 @@
+// The status page at `/`: server-rendered with Hono JSX, no client script. It refreshes
+// itself every 30 s so a page left open keeps moving.
+import { raw } from "hono/html";
+import type { Overview } from "./overview.js";
+import { PAGE_CSS } from "./page-style.js";
+import { PoolsView } from "./pools-view.js";
+import { ago, SpacesView } from "./spaces-view.js";
+
+export const REFRESH_S = 30;
+
+function Summary(props: { o: Overview; overdueS: number }) {
+  const { o } = props;
+  const down = o.spaces.spaces.filter((s) => s.state === "down").length;
+  const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
+  const tick = o.spaces.last_tick;
+  const overdue = tick === null || o.now - Date.parse(tick.finished_at) > props.overdueS * 1000;
+  const problems = [
+    down > 0 ? `${down} Space${down === 1 ? "" : "s"} down` : null,
+    staleWorkers > 0 ? `${staleWorkers} worker${staleWorkers === 1 ? "" : "s"} stale` : null,
+    overdue && tick !== null ? "the pinger is overdue" : null,
+  ].filter((p): p is string => p !== null);
+  return (
+    <div class={`summary ${problems.length === 0 ? "ok" : "bad"}`} id="summary">
+      <span class="headline">{problems.length === 0 ? "All systems operational" : problems.join(" · ")}</span>
+      <span class="meta" id="last-tick">
+        {tick === null
+          ? "The pinger has not ticked yet"
+          : `Last tick ${ago(tick.finished_at, o.now)}: ${tick.checked} checked, ${tick.up} up, ${tick.down} down, ${tick.waking} waking in ${Date.parse(tick.finished_at) - Date.parse(tick.started_at)} ms`}
+      </span>
+      <span class="meta">Updated {new Date(o.now).toISOString().slice(11, 19)} UTC · refreshes every {REFRESH_S} s</span>
+    </div>
+  );
+}
+
+export function StatusPage(props: { o: Overview; title: string; overdueS: number }) {
+  const { o } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta http-equiv="refresh" content={String(REFRESH_S)} />
+        <meta name="robots" content="noindex" />
+        <title>{props.title}</title>
+        <style>{raw(PAGE_CSS)}</style>
+      </head>
+      <body>
+        <main>
+          <h1>{props.title}</h1>
+          <Summary o={o} overdueS={props.overdueS} />
+          {o.incidents.open.length > 0 && (
+            <section id="incidents">
+              <h2>Open incidents <small>{o.incidents.open.length}</small></h2>
+              <ul class="incidents">
+                {o.incidents.open.map((i) => (
+                  <li>{i.title} <span class="meta">since {ago(new Date(i.opened_at).toISOString(), o.now)}</span></li>
+                ))}
+              </ul>
+            </section>
+          )}
+          <SpacesView data={o.spaces} now={o.now} />
+          <PoolsView pools={o.pools} />
+          <footer>
+            edge-pulse · <a href="/metrics">metrics</a> · <a href="/docs">API docs</a>
+          </footer>
+        </main>
+      </body>
+    </html>
+  );
+}

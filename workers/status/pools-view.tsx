@@ -1,0 +1,62 @@
+// The GPU pools section of the status page: per pool its hosts, their GPUs (VRAM used of
+// total) and workers with their states. Worker URIs never reach this file (PublicSnapshot).
+import type { PoolMetrics } from "../pools/pool-registry.js";
+import { gib, UsageBar } from "./bars.js";
+
+export function PoolsView(props: { pools: PoolMetrics[] }) {
+  return (
+    <section id="pools">
+      <h2>GPU pools <small>{props.pools.length}</small></h2>
+      {props.pools.length === 0 && <p class="muted">No pools yet. Create one with POST /v1/admin/pools/&lt;id&gt;/tokens and start heartbeat-sidecar on a GPU host.</p>}
+      {props.pools.map(({ snapshot: p }) => (
+        <article class="card pool">
+          <header>
+            <span class={`pill ${p.counts.workers.stale + p.counts.hosts.stale > 0 ? "stale" : "fresh"}`}>
+              {p.counts.workers.fresh} fresh · {p.counts.workers.stale} stale
+            </span>
+            <h3>{p.pool_id}</h3>
+            <span class="meta">
+              {p.counts.hosts.fresh + p.counts.hosts.stale} hosts · free {gib(p.vram.free_bytes)} of {gib(p.vram.total_bytes)} GiB
+              {p.vram.unknown_gpus > 0 ? ` · ${p.vram.unknown_gpus} GPUs unknown` : ""}
+            </span>
+          </header>
+          {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
+          {p.hosts.map((h) => (
+            <div class="host" data-state={h.state}>
+              <h4>
+                <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago</small>
+              </h4>
+              <ul class="gpus">
+                {p.gpus.filter((g) => g.host_id === h.host_id).map((g) => (
+                  <li>
+                    <span class="gpu-name">GPU {g.id} · {g.device_name}</span>
+                    <UsageBar label={`GPU ${g.id}`} used={g.total_vram_bytes !== null && g.free_vram_bytes !== null ? g.total_vram_bytes - g.free_vram_bytes : null} total={g.total_vram_bytes} />
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+          {p.workers.length > 0 && (
+            <table class="workers">
+              <thead>
+                <tr><th>worker</th><th>state</th><th>status</th><th>model</th><th>host · GPU</th><th>age</th></tr>
+              </thead>
+              <tbody>
+                {p.workers.map((w) => (
+                  <tr data-state={w.state}>
+                    <td>{w.id}</td>
+                    <td><span class={`pill ${w.state}`}>{w.state}</span></td>
+                    <td>{w.status}</td>
+                    <td>{w.model_ref ?? "–"}</td>
+                    <td>{w.host_id ?? "direct"}{w.gpu_id !== null ? ` · ${w.gpu_id}` : ""}</td>
+                    <td>{w.age_s} s</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </article>
+      ))}
+    </section>
+  );
+}

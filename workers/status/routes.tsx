@@ -1,0 +1,35 @@
+// What people look at:
+//   GET /          the status page (HTML)
+//   GET /metrics   Prometheus text format
+// Both follow STATUS_PAGE (workers/status/access.ts), as does GET /v1/spaces.
+import { Hono } from "hono";
+import { readPingerSettings } from "../pinger/settings.js";
+import { requireViewer } from "./access.js";
+import { renderMetrics } from "./metrics.js";
+import { loadOverview } from "./overview.js";
+import { StatusPage } from "./page.js";
+
+export const statusRoutes = new Hono<{ Bindings: Env }>();
+
+statusRoutes.use("/", async (c, next) => {
+  await requireViewer(c);
+  await next();
+});
+statusRoutes.use("/metrics", async (c, next) => {
+  await requireViewer(c);
+  await next();
+});
+
+statusRoutes.get("/", async (c) => {
+  const o = await loadOverview(c.env);
+  const settings = readPingerSettings(c.env);
+  // The same rule as /v1/pinger/health: two tick intervals without a finished tick.
+  const overdueS = 2 * (settings.ok ? settings.value.TICK_INTERVAL_S : 60);
+  c.header("cache-control", "no-store");
+  return c.html(<StatusPage o={o} title={c.env.STATUS_TITLE || "edge-pulse status"} overdueS={overdueS} />);
+});
+
+statusRoutes.get("/metrics", async (c) => {
+  const text = renderMetrics(await loadOverview(c.env));
+  return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+});

@@ -1,0 +1,54 @@
+// The Spaces section of the status page: state, latency, HF stage and uptime bars per Space.
+// Shows each Space's name, never its URL (a URL may carry a token in its query).
+import type { SpacesOverview } from "../pinger/space-store.js";
+import { UptimeBars } from "./bars.js";
+import { publicText } from "./overview.js";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(r === 1 ? 0 : 2)}%`);
+
+function ago(iso: string | null, now: number): string {
+  if (iso === null) return "never";
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
+}
+
+export function SpacesView(props: { data: SpacesOverview; now: number }) {
+  const { data, now } = props;
+  const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+  return (
+    <section id="spaces">
+      <h2>Spaces <small>{data.spaces.length}</small></h2>
+      {data.spaces.length === 0 && <p class="muted">No Spaces listed yet. Put a list in KV (key "spaces") or PUT /v1/admin/spaces.</p>}
+      {data.spaces.map((s) => {
+        const bars = data.bars[s.id];
+        return (
+          <article class="card space" data-state={s.state}>
+            <header>
+              <span class={`pill ${s.state}`}>{s.state}</span>
+              <h3>{s.name}</h3>
+              <span class="meta">
+                {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
+              </span>
+            </header>
+            {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
+            {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
+            <div class="uptime">
+              <span>24 h <b>{percent(s.uptime["24h"])}</b></span>
+              <span>7 d <b>{percent(s.uptime["7d"])}</b></span>
+              <span>90 d <b>{percent(s.uptime["90d"])}</b></span>
+            </div>
+            <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(0, 13).replace("T", " ") + ":00 UTC"} />
+            <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(0, 10)} />
+          </article>
+        );
+      })}
+      {data.config_errors.length > 0 && <p class="muted">{data.config_errors.length} entries of the Space list could not be used (see GET /v1/spaces).</p>}
+    </section>
+  );
+}
+
+export { ago };
