@@ -64,11 +64,12 @@ export interface Space extends Omit<z.output<typeof SpaceObjectSchema>, "tier" |
   interval_s: number;
 }
 
-export interface SpaceConfigError {
-  index: number;
-  value: unknown;
-  issues: FieldIssue[];
-}
+export const SpaceConfigErrorSchema = z.object({
+  index: z.number(),
+  value: z.unknown(),
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export type SpaceConfigError = z.infer<typeof SpaceConfigErrorSchema> & { issues: FieldIssue[] };
 
 export function spaceIdOf(url: string): string {
   return url.replace(/\/+$/, "");

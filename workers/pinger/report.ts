@@ -2,7 +2,8 @@
 // last error and HF stage, with the list's config errors and the pinger's last tick.
 // Built from storage only; nothing here pings or writes.
 import { offsetSeconds } from "../../shared/schedule.js";
-import type { SpaceConfigError } from "../../shared/spaces.js";
+import type * as z from "zod";
+import type { SpacesReportSchema, SpaceStatusSchema } from "../../shared/api.js";
 import { hfSpaceId } from "./hf.js";
 import { readHistory, type SpaceHistory, type Window } from "./history.js";
 import type { ListStatus, SpaceLedger, SpaceState, TickSummary } from "./ledger.js";
@@ -10,30 +11,10 @@ import type { ListStatus, SpaceLedger, SpaceState, TickSummary } from "./ledger.
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 const ratio = (w: Window) => (w.total === 0 ? null : Math.round((w.up / w.total) * 100_000) / 100_000);
 
-export interface SpaceStatusBody {
-  id: string;
-  name: string;
-  url: string;
-  interval_s: number;
-  critical: boolean;
-  state: SpaceState;
-  since: string | null;
-  last_check: { at: string; outcome: string; status: number | null; latency_ms: number | null } | null;
-  next_check_at: string;
-  latency_24h_ms: number | null;
-  uptime: Record<"24h" | "7d" | "30d" | "90d", number | null>;
-  checks: Record<"24h" | "7d" | "30d" | "90d", number>;
-  last_error: { at: string | null; message: string; status: number | null } | null;
-  hf: { space: string; stage: string | null; message: string | null; read_at: string | null; error: string | null; restarted_at: string | null } | null;
-}
+export type SpaceStatusBody = z.infer<typeof SpaceStatusSchema>;
 
-export interface SpacesBody {
-  generated_at: string;
-  list: { valid: number; invalid: number; error: string | null; read_at: string | null; checked_at: string | null };
-  config_errors: SpaceConfigError[];
-  last_tick: (Omit<TickSummary, "at" | "started_at" | "finished_at"> & { at: string; started_at: string; finished_at: string }) | null;
-  spaces: SpaceStatusBody[];
-}
+/** GET /v1/spaces (shared/api.ts has the schema the OpenAPI document is made from). */
+export type SpacesBody = z.infer<typeof SpacesReportSchema>;
 
 export function tickBody(t: TickSummary | null): SpacesBody["last_tick"] {
   if (t === null) return null;

@@ -23,7 +23,7 @@ adminPoolRoutes.use("/v1/admin/*", async (c, next) => {
   await next();
 });
 
-const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
+export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
 
 adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);

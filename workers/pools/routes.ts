@@ -57,7 +57,7 @@ poolRoutes.post("/v2/pools/:id/heartbeat", async (c) => {
   return c.json(unwrap(await poolStub(c.env, poolId).poolHeartbeat(access, hb)));
 });
 
-const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host_id: SenderIdSchema.optional() }).strict();
+export const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host_id: SenderIdSchema.optional() }).strict();
 
 poolRoutes.get("/v2/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
@@ -69,7 +69,7 @@ poolRoutes.get("/v2/pools/:id", async (c) => {
   return c.json(unwrap(await poolStub(c.env, poolId).snapshot(access, filter)));
 });
 
-const EventsQuerySchema = z
+export const EventsQuerySchema = z
   .object({ after: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) })
   .strict();
 

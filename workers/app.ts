@@ -1,0 +1,24 @@
+// The HTTP app: every feature router mounted, one error envelope (workers/http/errors.ts).
+// Kept apart from index.ts so tests can list its routes against the OpenAPI operations.
+import { Hono } from "hono";
+import { ApiError, onError } from "./http/errors.js";
+import { adminAlertRoutes } from "./alerts/admin-routes.js";
+import { adminPoolRoutes } from "./pools/admin-routes.js";
+import { poolRoutes } from "./pools/routes.js";
+import { adminSpaceRoutes } from "./spaces/admin-routes.js";
+import { spaceRoutes } from "./spaces/routes.js";
+import { statusRoutes } from "./status/routes.js";
+import { openApiRoutes } from "./openapi/routes.js";
+
+export const app = new Hono<{ Bindings: Env }>();
+app.onError(onError);
+app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+
+app.get("/health", (c) => c.json({ status: "alive" }));
+app.route("/", adminPoolRoutes);
+app.route("/", adminSpaceRoutes);
+app.route("/", adminAlertRoutes);
+app.route("/", spaceRoutes);
+app.route("/", statusRoutes);
+app.route("/", openApiRoutes);
+app.route("/", poolRoutes);
