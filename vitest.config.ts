@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["sidecar/test/**/*.test.ts", "scripts/**/*.test.mjs"],
+          include: ["sidecar/test/**/*.test.ts", "scripts/**/*.test.mjs", "test/e2e/**/*.test.mjs"],
           globalSetup: ["./test/local-edge.ts"],
           testTimeout: 30_000,
           hookTimeout: 90_000,

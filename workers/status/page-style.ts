@@ -12,7 +12,7 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .muted,.meta{color:var(--muted);font-size:.88rem}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:10px 0}
 .card header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
-.pill{display:inline-block;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}
+.pill{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}
 .pill.up,.pill.fresh{background:var(--good);color:#fff}.pill.down,.pill.stale{background:var(--bad);color:#fff}.pill.waking{background:var(--fair);color:#1d2330}
 .uptime{display:flex;gap:14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
 .bars{display:flex;gap:2px;height:22px;margin:4px 0}.bars.hours{height:14px}
@@ -23,6 +23,6 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .usage-text{position:relative;padding:0 6px;font-size:.75rem;line-height:18px;font-variant-numeric:tabular-nums}.usage.unknown{background:repeating-linear-gradient(45deg,var(--none),var(--none) 6px,transparent 6px,transparent 12px)}
 table.workers{width:100%;border-collapse:collapse;margin-top:10px;font-size:.85rem}table.workers th,table.workers td{text-align:left;padding:4px 6px;border-top:1px solid var(--line);overflow-wrap:anywhere}
 table.workers th{color:var(--muted);font-weight:500}
-@media (max-width:560px){table.workers th:nth-child(4),table.workers td:nth-child(4),table.workers th:nth-child(6),table.workers td:nth-child(6){display:none}.gpus li{grid-template-columns:1fr}}
+@media (max-width:560px){.card header .meta{flex-basis:100%}table.workers th:nth-child(4),table.workers td:nth-child(4),table.workers th:nth-child(6),table.workers td:nth-child(6){display:none}.gpus li{grid-template-columns:1fr}}
 ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--muted);font-size:.85rem}a{color:var(--accent)}
 `;

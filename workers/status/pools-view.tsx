@@ -3,6 +3,8 @@
 import type { PoolMetrics } from "../pools/pool-registry.js";
 import { gib, UsageBar } from "./bars.js";
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 export function PoolsView(props: { pools: PoolMetrics[] }) {
   return (
     <section id="pools">
@@ -16,8 +18,8 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
             </span>
             <h3>{p.pool_id}</h3>
             <span class="meta">
-              {p.counts.hosts.fresh + p.counts.hosts.stale} hosts · free {gib(p.vram.free_bytes)} of {gib(p.vram.total_bytes)} GiB
-              {p.vram.unknown_gpus > 0 ? ` · ${p.vram.unknown_gpus} GPUs unknown` : ""}
+              {plural(p.counts.hosts.fresh + p.counts.hosts.stale, "host")} · free {gib(p.vram.free_bytes)} of {gib(p.vram.total_bytes)} GiB
+              {p.vram.unknown_gpus > 0 ? ` · ${plural(p.vram.unknown_gpus, "GPU")} unknown` : ""}
             </span>
           </header>
           {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}

@@ -1,0 +1,188 @@
+// The status page, /metrics, the OpenAPI document and alert delivery against a real local
+// edge (wrangler dev, test/local-edge.ts) with loopback Spaces, a pool fed by heartbeats and
+// a loopback webhook receiver. The page is rendered in headless Chromium on a phone-sized
+// screen and a screenshot is written to test/e2e/output/.
+import { mkdirSync } from "node:fs";
+import { createServer } from "node:http";
+import { Validator } from "@seriousme/openapi-schema-validator";
+import parsePrometheus from "parse-prometheus-text-format";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launch } from "./browser.mjs";
+
+const edge = inject("edgeUrl");
+const admin = inject("adminToken");
+const OUT = "test/e2e/output";
+const WORKER_URI = "http://10.9.8.7:8001/very-private-worker";
+
+let server;
+let base;
+const state = { down: false };
+const hook = [];
+
+async function call(method, path, { token = admin, json } = {}) {
+  const res = await fetch(`${edge}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(json !== undefined ? { "content-type": "application/json" } : {}) },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: text.startsWith("{") || text.startsWith("[") ? JSON.parse(text) : null };
+}
+
+let lastTick = 0;
+async function tick() {
+  // Each tick later than the last: the store hands out each window once.
+  lastTick = Math.max(Date.now(), lastTick + 60_000);
+  const res = await fetch(`${edge}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${lastTick}`);
+  expect(res.status).toBe(200);
+}
+
+async function until(check, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("timed out waiting");
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === "/e2e-up") return void res.end("ok");
+    if (req.url === "/e2e-stoppable") {
+      res.writeHead(state.down ? 500 : 200);
+      return void res.end();
+    }
+    if (req.url === "/hook") {
+      let text = "";
+      req.on("data", (d) => (text += d));
+      req.on("end", () => {
+        hook.push(JSON.parse(text));
+        res.writeHead(204);
+        res.end();
+      });
+      return;
+    }
+    res.writeHead(404);
+    res.end();
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
+
+  expect((await call("PUT", "/v1/admin/alerts", { json: { targets: [{ type: "webhook", url: `${base}/hook` }], group_wait_s: 0 } })).status).toBe(200);
+  const spaces = [
+    { url: `${base}/e2e-up`, name: "e2e-up", interval_s: 60 },
+    { url: `${base}/e2e-stoppable`, name: "e2e-stoppable", interval_s: 60 },
+  ];
+  expect((await call("PUT", "/v1/admin/spaces", { json: spaces })).status).toBe(200);
+
+  const issued = await call("POST", "/v1/admin/pools/e2e-pool/tokens", { json: { label: "e2e" } });
+  expect(issued.status).toBe(201);
+  const token = issued.body.token;
+  const hb = {
+    pool_id: "e2e-pool",
+    host_id: "gpu-box-e2e",
+    timestamp: new Date().toISOString(),
+    gpus: [
+      { id: 0, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 60_000_000_000 },
+      { id: 1, device_name: "NVIDIA GRID vGPU", total_vram_bytes: null, free_vram_bytes: null, unknown_reason: "memory.total: [Not Supported]" },
+    ],
+    workers: [
+      { id: "e2e-worker-1", status: "busy", model_ref: "llama-3-8b", vram_bytes: 16_000_000_000, gpu_id: 0, uri: WORKER_URI, capabilities: ["text-gen"], protocol: "sse" },
+      { id: "e2e-worker-2", status: "idle", model_ref: "qwen-2.5-7b", vram_bytes: 9_000_000_000, gpu_id: 0, uri: WORKER_URI, capabilities: ["text-gen"], protocol: "sse" },
+    ],
+  };
+  expect((await call("POST", "/v2/pools/e2e-pool/heartbeat", { token, json: hb })).status).toBe(200);
+  expect((await call("POST", "/v2/pools/e2e-pool/heartbeat", { token, json: { ...hb, gpus: "many" } })).status).toBe(400);
+
+  await tick(); // both up
+  state.down = true;
+  await tick(); // one failure: still up (down after 2)
+  await tick(); // down: one alert
+  await until(async () => hook.length >= 1);
+  await tick(); // still down: no second alert
+}, 90_000);
+
+afterAll(() => new Promise((r) => server.close(r)));
+
+describe("alerts from a real edge", () => {
+  it("sends exactly one alert when a Space stops", async () => {
+    await new Promise((r) => setTimeout(r, 2_000)); // time for a (wrong) second one to arrive
+    expect(hook).toHaveLength(1);
+    expect(hook[0]).toMatchObject({ event: "opened", subject: "space", title: 'Space "e2e-stoppable" is down', detail: "unexpected status 500" });
+  });
+});
+
+describe("GET /metrics", () => {
+  it("parses as Prometheus text with Space, pool, GPU and counter families", async () => {
+    const res = await fetch(`${edge}/metrics`);
+    expect(res.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    // Every sample line has the exposition format's shape.
+    for (const line of text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+]+|NaN)$/);
+    const families = Object.fromEntries(parsePrometheus(text).map((f) => [f.name, f]));
+    const sample = (name, labels) => families[name]?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value;
+    expect(sample("edge_pulse_space_up", { space: "e2e-up" })).toBe("1");
+    expect(sample("edge_pulse_space_up", { space: "e2e-stoppable" })).toBe("0");
+    expect(Number(sample("edge_pulse_space_latency_seconds", { space: "e2e-up" }))).toBeGreaterThan(0);
+    expect(families.edge_pulse_pings_sent_total.type).toBe("COUNTER");
+    expect(Number(sample("edge_pulse_pings_sent_total", {}))).toBeGreaterThanOrEqual(8);
+    expect(Number(sample("edge_pulse_pings_failed_total", {}))).toBeGreaterThanOrEqual(2);
+    expect(sample("edge_pulse_pool_workers", { pool: "e2e-pool", state: "fresh" })).toBe("2");
+    expect(sample("edge_pulse_gpu_vram_total_bytes", { pool: "e2e-pool", host: "gpu-box-e2e", gpu: "0" })).toBe("85520809984");
+    expect(sample("edge_pulse_gpu_vram_free_bytes", { pool: "e2e-pool", host: "gpu-box-e2e", gpu: "0" })).toBe("60000000000");
+    expect(sample("edge_pulse_gpu_vram_total_bytes", { pool: "e2e-pool", gpu: "1" })).toBeUndefined(); // unknown: no invented value
+    expect(sample("edge_pulse_pool_gpus_unknown", { pool: "e2e-pool" })).toBe("1");
+    expect(sample("edge_pulse_heartbeats_accepted_total", { pool: "e2e-pool" })).toBe("1");
+    expect(sample("edge_pulse_heartbeats_rejected_total", { pool: "e2e-pool", reason: "invalid_body" })).toBe("1");
+    expect(sample("edge_pulse_incidents_open", { subject: "space" })).toBe("1");
+    expect(text).not.toContain(WORKER_URI);
+    expect(text).not.toContain(base);
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document", async () => {
+    const doc = await (await fetch(`${edge}/openapi.json`)).json();
+    const result = await new Validator().validate(doc);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+  });
+});
+
+describe("the status page in Chromium", () => {
+  it("shows Spaces up and down and the pool's GPUs and workers on a phone screen, without worker URIs", async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+      const res = await page.goto(`${edge}/`);
+      expect(res.status()).toBe(200);
+      await expect(page.locator("#summary .headline").textContent()).resolves.toContain("1 Space down");
+      const up = page.locator('article.space[data-state="up"]', { hasText: "e2e-up" });
+      const down = page.locator('article.space[data-state="down"]', { hasText: "e2e-stoppable" });
+      expect(await up.count()).toBe(1);
+      expect(await down.count()).toBe(1);
+      expect(await down.locator(".error").textContent()).toBe("unexpected status 500");
+      expect(await up.locator(".bars.days .cell").count()).toBe(90);
+      expect(await up.locator(".bars.hours .cell").count()).toBe(24);
+      expect(await up.locator(".bars.hours .cell.good").count()).toBe(1);
+      const pool = page.locator("article.pool", { hasText: "e2e-pool" });
+      expect(await pool.locator(".gpus li").count()).toBe(2);
+      expect(await pool.locator(".usage:not(.unknown)").getAttribute("title")).toBe("GPU 0: 23.8 of 79.6 used");
+      expect(await pool.locator(".usage.unknown").count()).toBe(1);
+      expect(await pool.locator('tr[data-state="fresh"]').count()).toBe(2);
+      expect(await page.locator("#incidents").textContent()).toContain('Space "e2e-stoppable" is down');
+      const html = await page.content();
+      expect(html).not.toContain(WORKER_URI);
+      expect(html).not.toContain("10.9.8.7");
+      // Readable on a phone: nothing wider than the screen.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: `${OUT}/status-page-phone.png`, fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: `${OUT}/status-page-desktop.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
