@@ -18,6 +18,7 @@ const entry = `
 export { SpaceLedger } from "./workers/pinger/ledger.ts";
 export { refreshList } from "./workers/pinger/list.ts";
 export { buildSpacesReport } from "./workers/pinger/report.ts";
+export { readDailyBars } from "./workers/pinger/history.ts";
 export { planShards } from "./shared/schedule.ts";
 `;
 const out = join(mkdtempSync(join(tmpdir(), "bench-pinger-")), "pinger.mjs");
@@ -82,7 +83,7 @@ for (let k = 1; k <= TICKS + 60; k++) {
     planMs.push(pm);
     (tick % 3_600_000 === 0 ? rollupMs : recordMs).push(rm);
     rows += ledger.rowsWritten - before;
-    doRequests += 2 + shards.length;
+    doRequests += 3 + shards.length; // plan, record, the Alerter's tick call, one per shard
     pings += due.length;
   }
 }
@@ -93,6 +94,8 @@ const ins = db.prepare("INSERT OR IGNORE INTO days (id, day, up, total, lat_sum,
 for (const s of ledger.spaces()) for (let d = today - 89; d < today - 1; d++) ins.run(s.id, d, (d - today + 90) * 288, (d - today + 90) * 288);
 const reportMs = [];
 for (let i = 0; i < 5; i++) reportMs.push((await cpu(() => m.buildSpacesReport(ledger, start + (TICKS + 60) * 60_000)))[0]);
+const barsMs = [];
+for (let i = 0; i < 5; i++) barsMs.push((await cpu(() => m.readDailyBars(ledger.sql, start + (TICKS + 60) * 60_000)))[0]);
 
 const s = (a) => a.sort((x, y) => x - y);
 const f = (x) => x.toFixed(2);
@@ -103,5 +106,6 @@ line("plan (KV text hashed, window claimed, due Spaces read)", planMs);
 line("record (results row, state changes, summary)", recordMs);
 line("record + hour roll-up", rollupMs);
 line(`GET /v1/spaces report (90 days of history)`, reportMs);
+line(`status page's 90 daily bars per Space (readDailyBars)`, barsMs);
 console.log(`| first parse of a changed list (zod, ${SPACES} entries) | 1 | ${f(firstParse)} ms | | |`);
-console.log(`\nper day: ${pings.toLocaleString("en")} pings, ${rows.toLocaleString("en")} SQLite rows written, ${doRequests.toLocaleString("en")} Durable Object requests (plan + record + one per shard)`);
+console.log(`\nper day: ${pings.toLocaleString("en")} pings, ${rows.toLocaleString("en")} SQLite rows written, ${doRequests.toLocaleString("en")} Durable Object requests (plan + record + the Alerter's tick call + one per shard)`);

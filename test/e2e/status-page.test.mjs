@@ -163,9 +163,9 @@ describe("the status page in Chromium", () => {
       expect(await up.count()).toBe(1);
       expect(await down.count()).toBe(1);
       expect(await down.locator(".error").textContent()).toBe("unexpected status 500");
-      expect(await up.locator(".bars.days .cell").count()).toBe(90);
-      expect(await up.locator(".bars.hours .cell").count()).toBe(24);
-      expect(await up.locator(".bars.hours .cell.good").count()).toBe(1);
+      expect(await up.locator(".bars.days i").count()).toBe(90);
+      expect(await up.locator(".bars.hours i").count()).toBe(24);
+      expect(await up.locator(".bars.hours i.g").count()).toBe(1);
       const pool = page.locator("article.pool", { hasText: "e2e-pool" });
       expect(await pool.locator(".gpus li").count()).toBe(2);
       expect(await pool.locator(".usage:not(.unknown)").getAttribute("title")).toBe("GPU 0: 23.8 of 79.6 used");

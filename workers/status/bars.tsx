@@ -2,14 +2,15 @@
 // styled by page.css, so the page needs no script and stays light on a phone.
 import type { Window } from "../pinger/history.js";
 
+/** Class letter: g(ood), f(air), b(ad), n(o checks). One letter: 114 cells a Space add up. */
 function tone(w: Window): string {
-  if (w.total === 0) return "none";
+  if (w.total === 0) return "n";
   const r = w.up / w.total;
-  return r === 1 ? "good" : r >= 0.9 ? "fair" : "bad";
+  return r === 1 ? "g" : r >= 0.9 ? "f" : "b";
 }
 
 function pct(w: Window): string {
-  return w.total === 0 ? "no checks" : `${((w.up / w.total) * 100).toFixed(w.up === w.total ? 0 : 1)}% of ${w.total} checks`;
+  return w.total === 0 ? "–" : `${((w.up / w.total) * 100).toFixed(w.up === w.total ? 0 : 1)}% of ${w.total}`;
 }
 
 /** `label(i)` names cell i (e.g. its date) in its tooltip. */
@@ -17,7 +18,7 @@ export function UptimeBars(props: { cells: Window[]; label: (i: number) => strin
   return (
     <div class={`bars ${props.kind}`} role="img" aria-label={`uptime by ${props.kind === "hours" ? "hour" : "day"}`}>
       {props.cells.map((w, i) => (
-        <span class={`cell ${tone(w)}`} title={`${props.label(i)}: ${pct(w)}`} />
+        <i class={tone(w)} title={`${props.label(i)} ${pct(w)}`} />
       ))}
     </div>
   );

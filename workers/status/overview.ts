@@ -26,8 +26,3 @@ export async function loadOverview(env: Env): Promise<Overview> {
   }
   return { now: Date.now(), spaces, pools, incidents };
 }
-
-/** Error text for public eyes: URLs (which may carry tokens in their query) are left out. */
-export function publicText(text: string | null): string | null {
-  return text === null ? null : text.replace(/https?:\/\/\S+/g, "[url]");
-}

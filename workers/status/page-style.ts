@@ -16,7 +16,9 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .pill.up,.pill.fresh{background:var(--good);color:#fff}.pill.down,.pill.stale{background:var(--bad);color:#fff}.pill.waking{background:var(--fair);color:#1d2330}
 .uptime{display:flex;gap:14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
 .bars{display:flex;gap:2px;height:22px;margin:4px 0}.bars.hours{height:14px}
-.cell{flex:1;border-radius:2px;background:var(--none);min-width:1px}.cell.good{background:var(--good)}.cell.fair{background:var(--fair)}.cell.bad{background:var(--bad)}
+.bars i{flex:1;border-radius:2px;background:var(--none);min-width:1px}.bars i.g{background:var(--good)}.bars i.f{background:var(--fair)}.bars i.b{background:var(--bad)}
+.bars-caption{display:flex;justify-content:space-between;font-size:.72rem;color:var(--muted);margin-top:-2px}
+table.compact{width:100%;border-collapse:collapse;font-size:.85rem}table.compact td,table.compact th{text-align:left;padding:4px 6px;border-top:1px solid var(--line)}
 .error{color:var(--bad);font-size:.88rem;margin:6px 0;overflow-wrap:anywhere}.hf{font-size:.88rem;margin:6px 0}
 .gpus{list-style:none;margin:0;padding:0;display:grid;gap:6px}.gpus li{display:grid;grid-template-columns:minmax(0,1fr) minmax(120px,2fr);gap:8px;align-items:center;font-size:.88rem}
 .usage{position:relative;height:18px;border-radius:4px;background:var(--none);overflow:hidden}.usage-fill{position:absolute;inset:0 auto 0 0;background:var(--accent)}

@@ -5,6 +5,12 @@ import { gib, UsageBar } from "./bars.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** Per pool, at most this many hosts and worker rows (stale ones first); the snapshot API has all. */
+export const MAX_HOSTS = 40;
+export const MAX_WORKER_ROWS = 200;
+
+const staleFirst = <T extends { state: string }>(list: T[]) => [...list.filter((x) => x.state === "stale"), ...list.filter((x) => x.state !== "stale")];
+
 export function PoolsView(props: { pools: PoolMetrics[] }) {
   return (
     <section id="pools">
@@ -23,7 +29,7 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
             </span>
           </header>
           {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
-          {p.hosts.map((h) => (
+          {staleFirst(p.hosts).slice(0, MAX_HOSTS).map((h) => (
             <div class="host" data-state={h.state}>
               <h4>
                 <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago</small>
@@ -44,7 +50,7 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
                 <tr><th>worker</th><th>state</th><th>status</th><th>model</th><th>host · GPU</th><th>age</th></tr>
               </thead>
               <tbody>
-                {p.workers.map((w) => (
+                {staleFirst(p.workers).slice(0, MAX_WORKER_ROWS).map((w) => (
                   <tr data-state={w.state}>
                     <td>{w.id}</td>
                     <td><span class={`pill ${w.state}`}>{w.state}</span></td>
@@ -56,6 +62,11 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
                 ))}
               </tbody>
             </table>
+          )}
+          {(p.hosts.length > MAX_HOSTS || p.workers.length > MAX_WORKER_ROWS) && (
+            <p class="muted">
+              Showing {Math.min(p.hosts.length, MAX_HOSTS)} of {plural(p.hosts.length, "host")} and {Math.min(p.workers.length, MAX_WORKER_ROWS)} of {plural(p.workers.length, "worker")}, stale first; GET /v2/pools/{p.pool_id} has them all.
+            </p>
           )}
         </article>
       ))}

@@ -1,8 +1,9 @@
 // The Spaces section of the status page: state, latency, HF stage and uptime bars per Space.
 // Shows each Space's name, never its URL (a URL may carry a token in its query).
+import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
-import { publicText } from "./overview.js";
+import { publicText } from "./public-text.js";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -15,37 +16,65 @@ function ago(iso: string | null, now: number): string {
   return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
 }
 
-export function SpacesView(props: { data: SpacesOverview; now: number }) {
-  const { data, now } = props;
+/** Beyond this many Spaces, only those not up get a card with bars; the rest are table rows. */
+export const FULL_CARDS = 60;
+
+function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number }) {
+  const { s, bars, now } = props;
   const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
   const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
   return (
+    <article class="card space" data-state={s.state}>
+      <header>
+        <span class={`pill ${s.state}`}>{s.state}</span>
+        <h3>{s.name}</h3>
+        <span class="meta">
+          {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
+        </span>
+      </header>
+      {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
+      {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
+      <div class="uptime">
+        <span>24 h <b>{percent(s.uptime["24h"])}</b></span>
+        <span>7 d <b>{percent(s.uptime["7d"])}</b></span>
+        <span>90 d <b>{percent(s.uptime["90d"])}</b></span>
+      </div>
+      <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
+      <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
+      <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
+    </article>
+  );
+}
+
+export function SpacesView(props: { data: SpacesOverview; now: number }) {
+  const { data, now } = props;
+  const all = data.spaces;
+  // A long list puts its problems first and keeps the page small (bars cost ~4 KB a Space).
+  const many = all.length > FULL_CARDS;
+  const cards = many ? all.filter((s) => s.state !== "up").slice(0, FULL_CARDS) : all;
+  const carded = new Set(cards.map((s) => s.id));
+  const rows = all.filter((s) => !carded.has(s.id));
+  return (
     <section id="spaces">
-      <h2>Spaces <small>{data.spaces.length}</small></h2>
-      {data.spaces.length === 0 && <p class="muted">No Spaces listed yet. Put a list in KV (key "spaces") or PUT /v1/admin/spaces.</p>}
-      {data.spaces.map((s) => {
-        const bars = data.bars[s.id];
-        return (
-          <article class="card space" data-state={s.state}>
-            <header>
-              <span class={`pill ${s.state}`}>{s.state}</span>
-              <h3>{s.name}</h3>
-              <span class="meta">
-                {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
-              </span>
-            </header>
-            {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
-            {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
-            <div class="uptime">
-              <span>24 h <b>{percent(s.uptime["24h"])}</b></span>
-              <span>7 d <b>{percent(s.uptime["7d"])}</b></span>
-              <span>90 d <b>{percent(s.uptime["90d"])}</b></span>
-            </div>
-            <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(0, 13).replace("T", " ") + ":00 UTC"} />
-            <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(0, 10)} />
-          </article>
-        );
-      })}
+      <h2>Spaces <small>{all.length}</small></h2>
+      {all.length === 0 && <p class="muted">No Spaces listed yet. Put a list in KV (key "spaces") or PUT /v1/admin/spaces.</p>}
+      {cards.map((s) => <SpaceCard s={s} bars={data.bars[s.id]} now={now} />)}
+      {rows.length > 0 && (
+        <table class="compact">
+          <thead><tr><th>Space</th><th>state</th><th>latency</th><th>24 h</th><th>90 d</th></tr></thead>
+          <tbody>
+            {rows.map((s) => (
+              <tr data-state={s.state}>
+                <td>{s.name}</td>
+                <td><span class={`pill ${s.state}`}>{s.state}</span></td>
+                <td>{s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"}</td>
+                <td>{percent(s.uptime["24h"])}</td>
+                <td>{percent(s.uptime["90d"])}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       {data.config_errors.length > 0 && <p class="muted">{data.config_errors.length} entries of the Space list could not be used (see GET /v1/spaces).</p>}
     </section>
   );

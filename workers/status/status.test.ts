@@ -62,3 +62,22 @@ describe("STATUS_PAGE = private", () => {
     expect(((await res.json()) as any).error).toMatchObject({ code: "invalid_setting", field: "STATUS_PAGE" });
   });
 });
+
+describe("a long Space list", () => {
+  it("gives cards with bars to the Spaces that are not up and one table row to each of the rest", async () => {
+    const { SpacesView, FULL_CARDS } = await import("./spaces-view.js");
+    const { jsx } = await import("hono/jsx/jsx-runtime");
+    const now = Date.now();
+    const spaces = Array.from({ length: FULL_CARDS + 10 }, (_, i) => ({
+      id: `s${i}`, name: `space-${i}`, url: `https://x/${i}`, interval_s: 300, critical: false, state: i % 7 === 0 ? "down" : "up", since: null,
+      last_check: null, next_check_at: new Date(now).toISOString(), latency_24h_ms: null,
+      uptime: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, checks: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, last_error: null, hf: null,
+    })) as any[];
+    const data = { generated_at: "", list: { valid: 0, invalid: 0, error: null, read_at: null, checked_at: null }, config_errors: [], last_tick: null, spaces, bars: {}, totals: null };
+    const html = String(jsx(SpacesView, { data, now }));
+    const down = spaces.filter((s) => s.state === "down").length;
+    expect(html.match(/<article class="card space"/g)).toHaveLength(down);
+    expect(html.match(/<tr data-state="up">/g)).toHaveLength(spaces.length - down);
+    expect(html.indexOf("space-7<")).toBeLessThan(html.indexOf("space-1<")); // problems first
+  });
+});
