@@ -186,9 +186,9 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
 
 /**
  * One bar per day for the last HISTORY_DAYS days, oldest first (the status page's 90-day
- * chart), for every listed Space: rolled-up days plus the hours not rolled up yet.
+ * chart), for the Spaces in `ids`: rolled-up days plus the hours not rolled up yet.
  */
-export function readDailyBars(sql: SqlLike, nowMs: number): Map<string, Window[]> {
+export function readDailyBars(sql: SqlLike, nowMs: number, ids: string[]): Map<string, Window[]> {
   const today = Math.floor(nowMs / DAY_MS);
   const first = today - (HISTORY_DAYS - 1);
   const out = new Map<string, Window[]>();
@@ -201,7 +201,10 @@ export function readDailyBars(sql: SqlLike, nowMs: number): Map<string, Window[]
     }
     return bars[day - first];
   };
-  for (const r of sql.exec("SELECT d.id, d.day, d.up, d.total FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?", first).toArray() as Row[]) {
+  // Only the Spaces asked for (a status page draws bars for at most a few dozen): 90 rows each.
+  const wanted = new Set(ids);
+  const query = "SELECT d.id, d.day, d.up, d.total FROM json_each(?) j CROSS JOIN days d WHERE d.id = j.value AND d.day >= ?";
+  for (const r of sql.exec(query, JSON.stringify(ids), first).toArray() as Row[]) {
     const b = bar(r.id as string, r.day as number);
     if (b !== undefined) {
       b.up += r.up as number;
@@ -211,6 +214,7 @@ export function readDailyBars(sql: SqlLike, nowMs: number): Map<string, Window[]
   for (const r of sql.exec("SELECT hour, data FROM hour_acc").toArray() as Row[]) {
     const day = Math.floor((r.hour as number) / 24);
     for (const [id, a] of Object.entries(JSON.parse(r.data as string) as Record<string, Acc>)) {
+      if (!wanted.has(id)) continue;
       const b = bar(id, day);
       if (b !== undefined) {
         b.up += a[0];

@@ -3,6 +3,7 @@
 // what the shards found, and answers GET /v1/spaces. It makes no external fetch itself.
 import { DurableObject } from "cloudflare:workers";
 import { planShards } from "../../shared/schedule.js";
+import { cardedSpaces } from "../status/limits.js";
 import { readDailyBars, type Window } from "./history.js";
 import { SpaceLedger, type ListStatus, type PingTotals, type Thresholds, type TickSummary, type Transition } from "./ledger.js";
 import { refreshList } from "./list.js";
@@ -60,13 +61,15 @@ export class SpaceStore extends DurableObject<Env> {
     return body;
   }
 
-  /** The report plus uptime bars (24 hourly, 90 daily) per Space, for the status page and /metrics. */
+  /** The report plus uptime bars (24 hourly, 90 daily) for the Spaces the status page draws. */
   overview(): SpacesOverview {
     const now = Date.now();
     const { history, ...body } = buildSpacesReport(this.ledger, now);
-    const days = readDailyBars(this.ledger.sql, now);
+    // Bars only for the Spaces the page draws them for (90 day rows each).
+    const carded = cardedSpaces(body.spaces).map((s) => s.id);
+    const days = readDailyBars(this.ledger.sql, now, carded);
     const bars: SpacesOverview["bars"] = {};
-    for (const s of body.spaces) bars[s.id] = { hours: history.get(s.id)?.hours ?? [], days: days.get(s.id) ?? [] };
+    for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [] };
     return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null };
   }
 

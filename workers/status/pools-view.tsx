@@ -2,12 +2,9 @@
 // total) and workers with their states. Worker URIs never reach this file (PublicSnapshot).
 import type { PoolMetrics } from "../pools/pool-registry.js";
 import { gib, UsageBar } from "./bars.js";
+import { MAX_HOSTS, MAX_WORKER_ROWS } from "./limits.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
-
-/** Per pool, at most this many hosts and worker rows (stale ones first); the snapshot API has all. */
-export const MAX_HOSTS = 40;
-export const MAX_WORKER_ROWS = 200;
 
 const staleFirst = <T extends { state: string }>(list: T[]) => [...list.filter((x) => x.state === "stale"), ...list.filter((x) => x.state !== "stale")];
 

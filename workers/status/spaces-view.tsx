@@ -3,6 +3,7 @@
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
+import { cardedSpaces } from "./limits.js";
 import { publicText } from "./public-text.js";
 
 const HOUR_MS = 3_600_000;
@@ -16,8 +17,6 @@ function ago(iso: string | null, now: number): string {
   return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
 }
 
-/** Beyond this many Spaces, only those not up get a card with bars; the rest are table rows. */
-export const FULL_CARDS = 60;
 
 function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number }) {
   const { s, bars, now } = props;
@@ -50,8 +49,7 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
   const { data, now } = props;
   const all = data.spaces;
   // A long list puts its problems first and keeps the page small (bars cost ~4 KB a Space).
-  const many = all.length > FULL_CARDS;
-  const cards = many ? all.filter((s) => s.state !== "up").slice(0, FULL_CARDS) : all;
+  const cards = cardedSpaces(all);
   const carded = new Set(cards.map((s) => s.id));
   const rows = all.filter((s) => !carded.has(s.id));
   return (

@@ -65,7 +65,8 @@ describe("STATUS_PAGE = private", () => {
 
 describe("a long Space list", () => {
   it("gives cards with bars to the Spaces that are not up and one table row to each of the rest", async () => {
-    const { SpacesView, FULL_CARDS } = await import("./spaces-view.js");
+    const { SpacesView } = await import("./spaces-view.js");
+    const { FULL_CARDS } = await import("./limits.js");
     const { jsx } = await import("hono/jsx/jsx-runtime");
     const now = Date.now();
     const spaces = Array.from({ length: FULL_CARDS + 10 }, (_, i) => ({

@@ -1,0 +1,12 @@
+// How much the status page draws, so it stays small and cheap with long lists.
+
+/** Beyond this many Spaces, only those not up get a card with uptime bars; the rest a table row. */
+export const FULL_CARDS = 60;
+/** Per pool, at most this many hosts and worker rows (stale ones first); the snapshot API has all. */
+export const MAX_HOSTS = 40;
+export const MAX_WORKER_ROWS = 200;
+
+/** The Spaces that get a card with bars, in the order they are drawn. */
+export function cardedSpaces<T extends { state: string }>(all: T[]): T[] {
+  return all.length > FULL_CARDS ? all.filter((s) => s.state !== "up").slice(0, FULL_CARDS) : all;
+}
