@@ -3,13 +3,14 @@
 // /metrics through a Prometheus parser are tested against wrangler dev (test/e2e/).
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, inject, it } from "vitest";
-import { api, createPool, poolHeartbeat } from "../../test/helpers.js";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { advance, api, createPool, freezeClock, poolHeartbeat } from "../../test/helpers.js";
 import worker from "../index.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
 import { runTick } from "../pinger/tick.js";
 
 const BASE = inject("spacesBase");
+afterEach(() => void vi.useRealTimers());
 
 async function get(path: string, extraEnv: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<Response> {
   const ctx = createExecutionContext();
@@ -80,5 +81,26 @@ describe("a long Space list", () => {
     expect(html.match(/<article class="card space"/g)).toHaveLength(down);
     expect(html.match(/<tr data-state="up">/g)).toHaveLength(spaces.length - down);
     expect(html.indexOf("space-7<")).toBeLessThan(html.indexOf("space-1<")); // problems first
+  });
+});
+
+describe("GET /metrics heartbeat counters", () => {
+  it("count accepted and refused heartbeats, and survive the registry's restart", async () => {
+    const { evictDurableObject } = await import("cloudflare:test");
+    freezeClock("2026-11-22T15:00:00Z");
+    const token = await createPool("count-pool");
+    // A quiet pool (heartbeats 15 s apart) flushes at each one, counters included; a busy one
+    // can lose up to flush_interval_s of counts to a restart (README).
+    for (let i = 0; i < 3; i++) {
+      advance(15);
+      expect((await api("POST", "/v2/pools/count-pool/heartbeat", { token, json: poolHeartbeat("count-pool", "box", ["w"]) })).status).toBe(200);
+    }
+    const forged = token.replace(/.{4}$/, "AAAA");
+    expect((await api("POST", "/v2/pools/count-pool/heartbeat", { token: forged, json: poolHeartbeat("count-pool", "box", ["w"]) })).status).toBe(401);
+    await evictDurableObject(env.POOLS.getByName("count-pool"));
+    const text = await (await get("/metrics")).text();
+    expect(text).toContain('edge_pulse_heartbeats_accepted_total{pool="count-pool"} 3\n');
+    // The refusal came after the last flush: counted in memory, lost with the restart (documented).
+    expect(text).not.toContain('edge_pulse_heartbeats_rejected_total{pool="count-pool",reason="unauthorized"}');
   });
 });
