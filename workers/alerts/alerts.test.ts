@@ -184,6 +184,30 @@ describe("pool alerts", () => {
   });
 });
 
+describe("pool recovery", () => {
+  it("says a stale worker is back when its heartbeat returns (handed over after the heartbeat's answer)", async () => {
+    await configure({ targets: [webhook("back")] });
+    freezeClock(new Date(at()).toISOString());
+    const token = await createPool("back-pool", { mass_stale_min_senders: 100 });
+    const beat = () => api("POST", "/v1/heartbeat", { token, json: { worker_id: "w-back", timestamp: new Date().toISOString(), health_status: "healthy" } });
+    expect((await beat()).status).toBe(200);
+    advance(90);
+    await runAlarm("back-pool");
+    await runAlerts();
+    advance(30);
+    expect((await beat()).status).toBe(200);
+    // The registry forwards the recovery without holding the heartbeat's answer: wait for it.
+    for (let i = 0; i < 50 && (await received("back")).length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await runAlerts();
+    }
+    expect((await received("back")).map((m) => [m.body.event, m.body.title, m.body.duration_s])).toEqual([
+      ["opened", 'Worker "w-back" in pool "back-pool" is stale', null],
+      ["resolved", 'Worker "w-back" in pool "back-pool" is back', 30],
+    ]);
+  });
+});
+
 describe("the pinger watch", () => {
   it("says when no tick has finished for pinger_overdue_s, and when ticks are back", async () => {
     await configure({ targets: [webhook("watch")], pinger_overdue_s: 300 });
