@@ -56,7 +56,8 @@ export class Alerter extends DurableObject<Env> {
   async config(now = Date.now()): Promise<ConfigState> {
     const last = this.meta<ConfigState>("config");
     const next = await refreshConfig(this.env.SPACES, last, now);
-    if (next !== last) this.setMeta("config", next);
+    // Written only when the text or the verdict changed, not at every look.
+    if (last === null || next.hash !== last.hash || next.error !== last.error) this.setMeta("config", next);
     if (this.targets.hash !== next.hash) this.targets = { hash: next.hash, list: await knownTargets(next.config) };
     return next;
   }
@@ -80,6 +81,14 @@ export class Alerter extends DurableObject<Env> {
     if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
     if (signals.length > 0) await this.notify(signals);
     else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now);
+  }
+
+  /** Closes every open incident whose key starts with one of `prefixes` (a deleted pool's). */
+  async closeMatching(prefixes: string[], title: string): Promise<number> {
+    const keys = this.book.open().filter((i) => prefixes.some((p) => i.key.startsWith(p)));
+    const now = Date.now();
+    await this.notify(keys.map((i) => ({ key: i.key, subject: i.subject, bad: false, title: `${title}; closed: ${i.title}`, detail: null, at: now })));
+    return keys.length;
   }
 
   /** Queues a test message to every target now (POST /v1/admin/alerts/test). */

@@ -208,6 +208,25 @@ describe("pool recovery", () => {
   });
 });
 
+describe("pool deletion", () => {
+  it("closes the pool's open incidents", async () => {
+    await configure({ targets: [webhook("deleted")] });
+    freezeClock(new Date(at()).toISOString());
+    const token = await createPool("gone-pool", { mass_stale_min_senders: 100 });
+    expect((await api("POST", "/v1/heartbeat", { token, json: { worker_id: "w-gone", timestamp: new Date().toISOString(), health_status: "healthy" } })).status).toBe(200);
+    advance(90);
+    await runAlarm("gone-pool");
+    await runAlerts();
+    expect((await api("DELETE", "/v1/admin/pools/gone-pool", { token: ADMIN })).status).toBe(200);
+    await runAlerts();
+    expect((await received("deleted")).map((m) => m.body.title)).toEqual([
+      'Worker "w-gone" in pool "gone-pool" is stale',
+      'Pool "gone-pool" was deleted; closed: Worker "w-gone" in pool "gone-pool" is stale',
+    ]);
+    expect((await api("GET", "/v1/admin/alerts", { token: ADMIN })).body.open).toEqual([]);
+  });
+});
+
 describe("the pinger watch", () => {
   it("says when no tick has finished for pinger_overdue_s, and when ticks are back", async () => {
     await configure({ targets: [webhook("watch")], pinger_overdue_s: 300 });

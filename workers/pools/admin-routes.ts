@@ -11,6 +11,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
+import { ALERTER_NAME } from "../alerts/alerter.js";
 import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
@@ -77,5 +78,7 @@ adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
   await poolStub(c.env, poolId).destroy();
   await c.env.POOL_INDEX.getByName("index").remove(poolId);
+  // Its open incidents close with it (or they would be reminded of forever).
+  await c.env.ALERTS.getByName(ALERTER_NAME).closeMatching([`worker:${poolId}/`, `host:${poolId}/`, `pool:${poolId}`], `Pool "${poolId}" was deleted`);
   return c.json({ pool_id: poolId, deleted: true });
 });
