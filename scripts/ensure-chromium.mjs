@@ -11,7 +11,8 @@ if (existsSync(path)) process.exit(0);
 const apt = (...args) => spawnSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } }).status === 0;
 if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
   console.log(`[pretest] no Chromium at ${path}: installing Debian's chromium package`);
-  if (apt("install", "-y", "--no-install-recommends", "chromium") || (apt("update") && apt("install", "-y", "--no-install-recommends", "chromium"))) process.exit(0);
+  const installed = apt("install", "-y", "--no-install-recommends", "chromium") || (apt("update") && apt("install", "-y", "--no-install-recommends", "chromium"));
+  if (installed && existsSync(path)) process.exit(0);
 }
 console.error(`[pretest] no Chromium at ${path}. Install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.`);
 process.exit(1);
