@@ -172,14 +172,11 @@ export class Alerter extends DurableObject<Env> {
   private async rearm(now: number): Promise<void> {
     const { config } = this.meta<ConfigState>("config") ?? (await this.config(now));
     const pending = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
-    const watchBase = this.book.get("pinger") !== null ? now : await this.lastTickAt(now);
-    const candidates = [
-      pending === null ? null : pending + config.group_wait_s * 1000,
-      nextDeliveryAt(this.sql),
-      this.book.nextReminderAt(config.remind_every_s),
-      // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
-      this.book.get("pinger") !== null ? null : watchBase + config.pinger_overdue_s * 1000 + 1_000,
-    ].filter((t): t is number => t !== null);
+    // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
+    const watchAt = this.book.get("pinger") !== null ? null : (await this.lastTickAt(now)) + config.pinger_overdue_s * 1000 + 1_000;
+    const candidates = [pending === null ? null : pending + config.group_wait_s * 1000, nextDeliveryAt(this.sql), this.book.nextReminderAt(config.remind_every_s), watchAt].filter(
+      (t): t is number => t !== null,
+    );
     const at = Math.max(now, Math.min(...candidates));
     if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
   }
