@@ -1,6 +1,7 @@
 // The HTTP app: every feature router mounted, one error envelope (workers/http/errors.ts).
 // Kept apart from index.ts so tests can list its routes against the OpenAPI operations.
 import { Hono } from "hono";
+import { requireAdmin } from "./auth/access.js";
 import { ApiError, onError } from "./http/errors.js";
 import { adminAlertRoutes } from "./alerts/admin-routes.js";
 import { adminPoolRoutes } from "./pools/admin-routes.js";
@@ -15,6 +16,12 @@ app.onError(onError);
 app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
 
 app.get("/health", (c) => c.json({ status: "alive" }));
+// One guard for every admin route, whichever feature router serves it (a guard per router
+// ran more than once: Hono applies a mounted router's middleware to the whole path).
+app.use("/v1/admin/*", async (c, next) => {
+  await requireAdmin(c);
+  await next();
+});
 app.route("/", adminPoolRoutes);
 app.route("/", adminSpaceRoutes);
 app.route("/", adminAlertRoutes);

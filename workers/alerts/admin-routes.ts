@@ -1,4 +1,4 @@
-// Admin endpoints for alerts (ADMIN_TOKEN):
+// Admin endpoints for alerts (ADMIN_TOKEN, checked for every /v1/admin route in app.ts):
 //   PUT  /v1/admin/alerts        validate and store the settings in KV (key `alerts`); 400 names the field
 //   GET  /v1/admin/alerts        settings in force (targets by type, name and host; URLs never shown),
 //                                open and recent incidents, the outbox and recent deliveries
@@ -6,22 +6,12 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { ALERTS_KEY } from "../../shared/alerts.js";
-import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
 import { ALERTER_NAME } from "./alerter.js";
 import { parseAlertConfig } from "./config.js";
 
 export const adminAlertRoutes = new Hono<{ Bindings: Env }>();
-
-adminAlertRoutes.use("/v1/admin/alerts/*", async (c, next) => {
-  await requireAdmin(c);
-  await next();
-});
-adminAlertRoutes.use("/v1/admin/alerts", async (c, next) => {
-  await requireAdmin(c);
-  await next();
-});
 
 const alerter = (env: Env) => env.ALERTS.getByName(ALERTER_NAME);
 

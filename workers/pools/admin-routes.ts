@@ -1,4 +1,4 @@
-// Admin endpoints (ADMIN_TOKEN):
+// Admin endpoints (ADMIN_TOKEN, checked for every /v1/admin route in app.ts):
 //   POST   /v1/admin/pools/:id/tokens            issue a pool token (shown once); creates the pool
 //   GET    /v1/admin/pools/:id/tokens            list tokens (never the secrets)
 //   DELETE /v1/admin/pools/:id/tokens/:token_id  revoke
@@ -12,17 +12,11 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
-import { requireAdmin } from "../auth/access.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import { poolIdParam, poolStub } from "./stub.js";
 
 export const adminPoolRoutes = new Hono<{ Bindings: Env }>();
-
-adminPoolRoutes.use("/v1/admin/*", async (c, next) => {
-  await requireAdmin(c);
-  await next();
-});
 
 export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
 

@@ -1,7 +1,7 @@
 // Who may see the status page, /metrics and GET /v1/spaces. STATUS_PAGE = "public" (the
 // default) lets anyone; "private" asks for STATUS_TOKEN (or ADMIN_TOKEN) as a bearer token,
 // as the password of HTTP basic auth (any user name; browsers prompt for it), or as ?token=.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../http/errors.js";
 import { bearerToken, secretsEqual } from "../auth/tokens.js";
 
@@ -22,6 +22,12 @@ function presented(c: Context): string | null {
 
 /** Optional secret (wrangler secret put STATUS_TOKEN); not in wrangler.toml, so typed here. */
 type StatusEnv = Env & { STATUS_TOKEN?: string };
+
+/** requireViewer as route middleware. */
+export const viewerOnly: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  await requireViewer(c);
+  await next();
+};
 
 export async function requireViewer(c: Context<{ Bindings: Env }>): Promise<void> {
   const mode = c.env.STATUS_PAGE ?? "public";

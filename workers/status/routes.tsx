@@ -4,23 +4,14 @@
 // Both follow STATUS_PAGE (workers/status/access.ts), as does GET /v1/spaces.
 import { Hono } from "hono";
 import { readPingerSettings } from "../pinger/settings.js";
-import { requireViewer } from "./access.js";
+import { viewerOnly } from "./access.js";
 import { renderMetrics } from "./metrics.js";
 import { loadOverview } from "./overview.js";
 import { StatusPage } from "./page.js";
 
 export const statusRoutes = new Hono<{ Bindings: Env }>();
 
-statusRoutes.use("/", async (c, next) => {
-  await requireViewer(c);
-  await next();
-});
-statusRoutes.use("/metrics", async (c, next) => {
-  await requireViewer(c);
-  await next();
-});
-
-statusRoutes.get("/", async (c) => {
+statusRoutes.get("/", viewerOnly, async (c) => {
   const o = await loadOverview(c.env);
   const settings = readPingerSettings(c.env);
   // The same rule as /v1/pinger/health: two tick intervals without a finished tick.
@@ -29,7 +20,7 @@ statusRoutes.get("/", async (c) => {
   return c.html(<StatusPage o={o} title={c.env.STATUS_TITLE || "edge-pulse status"} overdueS={overdueS} />);
 });
 
-statusRoutes.get("/metrics", async (c) => {
+statusRoutes.get("/metrics", viewerOnly, async (c) => {
   const text = renderMetrics(await loadOverview(c.env));
   return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
 });
