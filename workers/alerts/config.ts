@@ -3,7 +3,7 @@
 // parse leaves the last good settings in force, and the reason is shown by the admin API.
 import { ALERTS_KEY, AlertConfigSchema, DEFAULT_ALERT_CONFIG, describeTarget, type AlertConfig } from "../../shared/alerts.js";
 import { validate } from "../../shared/parse.js";
-import { sha256Hex } from "../auth/tokens.js";
+import { readChangedJson } from "../kv/changed-json.js";
 import { fingerprint, type KnownTarget } from "./outbox.js";
 
 export interface ConfigState {
@@ -20,24 +20,13 @@ export function parseAlertConfig(raw: unknown) {
 
 export async function refreshConfig(kv: KVNamespace, last: ConfigState | null, now: number): Promise<ConfigState> {
   const keep = (error: string, hash: string | null): ConfigState => ({ hash, config: last?.config ?? DEFAULT_ALERT_CONFIG, error, read_at: now });
-  let text: string | null;
-  try {
-    text = await kv.get(ALERTS_KEY);
-  } catch (err) {
-    return keep(`could not read the alert settings from KV: ${(err as Error).message}`, last?.hash ?? null);
-  }
-  const source = text ?? "{}"; // none set: defaults, no targets
-  const hash = await sha256Hex(source);
-  if (last !== null && last.hash === hash) return last;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(source);
-  } catch {
-    return keep("the stored alert settings are not valid JSON; the last good ones stay in force", hash);
-  }
-  const parsed = parseAlertConfig(raw);
-  if (!parsed.ok) return keep(`${parsed.error.message}; the last good settings stay in force`, hash);
-  return { hash, config: parsed.value, error: null, read_at: now };
+  // None set ("{}"): the defaults, no targets.
+  const read = await readChangedJson(kv, ALERTS_KEY, last?.hash ?? null, "{}", "alert settings text");
+  if (read.kind === "unchanged") return last!;
+  if (read.kind === "error") return keep(`${read.error}; the last good settings stay in force`, read.hash);
+  const parsed = parseAlertConfig(read.value);
+  if (!parsed.ok) return keep(`${parsed.error.message}; the last good settings stay in force`, read.hash);
+  return { hash: read.hash, config: parsed.value, error: null, read_at: now };
 }
 
 export async function knownTargets(config: AlertConfig): Promise<KnownTarget[]> {

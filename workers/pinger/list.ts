@@ -3,7 +3,7 @@
 // 10-15 ms for 2,000 entries, more than the Free plan's 10 ms of CPU). A list that cannot be
 // read or parsed leaves the last good one in force and says why.
 import { parseSpaceList, SPACES_KEY, type SpaceConfigError } from "../../shared/spaces.js";
-import { sha256Hex } from "../auth/tokens.js";
+import { readChangedJson } from "../kv/changed-json.js";
 import type { ListStatus, SpaceLedger } from "./ledger.js";
 
 /** Header values may hold credentials (a private Space's token): never echo them back. */
@@ -35,24 +35,12 @@ export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: n
     return status;
   };
 
-  let text: string | null;
-  try {
-    text = await kv.get(SPACES_KEY);
-  } catch (err) {
-    // Same hash as before: the text is read and judged again next tick.
-    return keep(`could not read the list from KV: ${(err as Error).message}`, last?.hash ?? null);
-  }
-  const source = text ?? "[]"; // no list yet: nothing to ping, and that is not an error
-  const hash = await sha256Hex(source);
-  if (last !== null && last.hash === hash) return last;
-
-  let raw: unknown;
-  try {
-    raw = JSON.parse(source);
-  } catch {
-    return keep("the stored list is not valid JSON; the last good list stays in force", hash);
-  }
-  const parsed = parseSpaceList(raw);
+  // No list yet ("[]") is nothing to ping, not an error.
+  const read = await readChangedJson(kv, SPACES_KEY, last?.hash ?? null, "[]", "list");
+  if (read.kind === "unchanged") return last!;
+  if (read.kind === "error") return keep(`${read.error}; the last good list stays in force`, read.hash);
+  const { hash } = read;
+  const parsed = parseSpaceList(read.value);
   if (parsed.listError !== null) return keep(`${parsed.listError}; the last good list stays in force`, hash);
   const removed = ledger.replaceSpaces(parsed.spaces);
   const status: ListStatus = {
