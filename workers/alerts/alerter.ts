@@ -4,7 +4,7 @@
 // its own alarm. It also watches the watcher: when no tick has finished for
 // `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
 import { DurableObject } from "cloudflare:workers";
-import { describeTarget } from "../../shared/alerts.js";
+import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
 import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
 import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
@@ -67,8 +67,7 @@ export class Alerter extends DurableObject<Env> {
     if (signals.length === 0) return;
     const now = Date.now();
     for (const s of signals) this.sql.exec("INSERT INTO pending (received_at, signal) VALUES (?, ?)", now, JSON.stringify(s));
-    const { config } = (this.meta<ConfigState>("config") ?? (await this.config(now)));
-    await this.wakeBy(now + config.group_wait_s * 1000);
+    await this.wakeBy(now + (await this.storedConfig(now)).group_wait_s * 1000);
   }
 
   /**
@@ -80,7 +79,8 @@ export class Alerter extends DurableObject<Env> {
     const watching = this.book.get("pinger");
     if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
     if (signals.length > 0) await this.notify(signals);
-    else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now);
+    // A tick just finished: that is the watch's starting point, no need to ask the SpaceStore.
+    else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now, now);
   }
 
   /** Closes every open incident whose key starts with one of `prefixes` (a deleted pool's). */
@@ -132,7 +132,8 @@ export class Alerter extends DurableObject<Env> {
       notices.push(...this.book.apply(rows.map((r) => JSON.parse(r.signal) as AlertSignal)));
       this.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1]!.id);
     }
-    notices.push(...(await this.watchPinger(now, config.pinger_overdue_s)));
+    const lastTick = await this.lastTickAt(now);
+    notices.push(...this.watchPinger(now, lastTick, config.pinger_overdue_s));
     notices.push(...this.book.reminders(now, config.remind_every_s));
 
     if (notices.length > 0) {
@@ -141,12 +142,11 @@ export class Alerter extends DurableObject<Env> {
     }
     const delivered: DeliveryOutcome = await deliverDue(this.sql, this.targets.list, now, log);
     if (delivered.sent + delivered.failed + delivered.dropped > 0) log("info", "alert deliveries", delivered);
-    await this.rearm(Date.now());
+    await this.rearm(Date.now(), lastTick);
   }
 
   /** Opens "the pinger stopped" when the last finished tick is too old. */
-  private async watchPinger(now: number, overdueS: number): Promise<Notice[]> {
-    const last = await this.lastTickAt(now);
+  private watchPinger(now: number, last: number, overdueS: number): Notice[] {
     if (now - last < overdueS * 1000 || this.book.get("pinger") !== null) return [];
     const ago = Math.round((now - last) / 1000);
     return this.book.apply([{ key: "pinger", subject: "pinger", bad: true, title: "The pinger has stopped", detail: `no tick has finished for ${ago} s (limit ${overdueS} s); check the Worker's Cron Trigger and logs`, at: now }]);
@@ -168,12 +168,17 @@ export class Alerter extends DurableObject<Env> {
     if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
+  /** The settings as last read (no KV read): for timing, between alarms. */
+  private async storedConfig(now: number): Promise<AlertConfig> {
+    return (this.meta<ConfigState>("config") ?? (await this.config(now))).config;
+  }
+
   /** The earliest of: grouped signals due, a delivery retry, a reminder, the pinger watch. */
-  private async rearm(now: number): Promise<void> {
-    const { config } = this.meta<ConfigState>("config") ?? (await this.config(now));
+  private async rearm(now: number, lastTick: number): Promise<void> {
+    const config = await this.storedConfig(now);
     const pending = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
     // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
-    const watchAt = this.book.get("pinger") !== null ? null : (await this.lastTickAt(now)) + config.pinger_overdue_s * 1000 + 1_000;
+    const watchAt = this.book.get("pinger") !== null ? null : lastTick + config.pinger_overdue_s * 1000 + 1_000;
     const candidates = [pending === null ? null : pending + config.group_wait_s * 1000, nextDeliveryAt(this.sql), this.book.nextReminderAt(config.remind_every_s), watchAt].filter(
       (t): t is number => t !== null,
     );

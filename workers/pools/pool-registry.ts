@@ -113,9 +113,14 @@ export class PoolRegistry extends DurableObject<Env> {
           const events = this.store.listEvents(this.alertSeq, 500);
           if (events.length === 0) break;
           const signals = poolSignals(this.poolId as string, events);
-          if (signals.length > 0) await this.env.ALERTS.getByName(ALERTER_NAME).notify(signals);
-          this.alertSeq = events[events.length - 1]!.seq;
-          this.store.setMeta("alert_seq", String(this.alertSeq));
+          const upTo = events[events.length - 1]!.seq;
+          // The cursor is stored only when something was handed over: after a restart, events
+          // without alerts (joins, skew) are read again and still say nothing.
+          if (signals.length > 0) {
+            await this.env.ALERTS.getByName(ALERTER_NAME).notify(signals);
+            this.store.setMeta("alert_seq", String(upTo));
+          }
+          this.alertSeq = upTo;
         }
       } catch (err) {
         console.log(JSON.stringify({ level: "error", msg: "could not hand events to the alerter", pool_id: this.poolId, error: String(err) }));
