@@ -2,6 +2,7 @@
 // each kind of webhook expects. The storm guard lives here: past `storm_threshold` notices
 // in one batch, a target gets one summary instead of a flood.
 import type { AlertSubject, AlertTarget } from "../../shared/alerts.js";
+import { formatDuration } from "../../shared/duration.js";
 
 export interface Notice {
   event: "opened" | "resolved" | "reminder";
@@ -66,17 +67,11 @@ export function messagesFor(target: AlertTarget, notices: Notice[], stormThresho
 
 const ICON: Record<AlertMessage["event"], string> = { opened: "🔴", resolved: "🟢", reminder: "🟠", summary: "⚠️", test: "🔔" };
 
-function minutes(s: number): string {
-  if (s < 90) return `${s} s`;
-  if (s < 5400) return `${Math.round(s / 60)} min`;
-  return `${(s / 3600).toFixed(1)} h`;
-}
-
 /** Plain text shared by Discord and Slack. */
 export function textOf(m: AlertMessage, max: number): string {
   const lines = [`${ICON[m.event]} ${m.title}`];
-  if (m.event === "resolved" && m.duration_s !== null) lines[0] += ` (after ${minutes(m.duration_s)})`;
-  if (m.event === "reminder" && m.duration_s !== null) lines[0] += ` (for ${minutes(m.duration_s)})`;
+  if (m.event === "resolved" && m.duration_s !== null) lines[0] += ` (after ${formatDuration(m.duration_s)})`;
+  if (m.event === "reminder" && m.duration_s !== null) lines[0] += ` (for ${formatDuration(m.duration_s)})`;
   if (m.detail !== null) lines.push(m.detail);
   for (const item of m.items ?? []) lines.push(`• ${item.event === "resolved" ? "resolved: " : item.event === "reminder" ? "still: " : ""}${item.title}`);
   if (m.count !== undefined && m.items !== undefined && m.count > m.items.length) lines.push(`… and ${m.count - m.items.length} more`);

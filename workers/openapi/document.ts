@@ -13,7 +13,7 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
   return out;
 }
 
-const SECURITY: Record<Auth, Json[] | undefined> = {
+const SECURITY: Record<Auth, Json[]> = {
   none: [],
   viewer: [{}, { bearer: [] }, { basic: [] }, { query_token: [] }],
   admin: [{ bearer: [] }],
@@ -46,7 +46,7 @@ function operation(op: Operation): Json {
           : { description, content: { "application/json": { schema: jsonSchema(schema, "output") } } };
   }
   const out: Json = {
-    operationId: `${op.method}${op.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}` || "getRoot",
+    operationId: `${op.method}${op.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
     tags: [op.tag],
     summary: op.summary,
     description: `${op.summary}.${AUTH_NOTE[op.auth]}`,

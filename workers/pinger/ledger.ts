@@ -4,6 +4,8 @@
 // one accumulator row (1 row) and stores its summary (1 row); a Space's state row is written
 // only when it changes, so a Space that stays up costs no row of its own until its hour is
 // rolled up (history.ts).
+import type * as z from "zod";
+import type { PingTotalsSchema } from "../../shared/api.js";
 import { slotOf, offsetSeconds } from "../../shared/schedule.js";
 import type { Space, SpaceConfigError } from "../../shared/spaces.js";
 import { hfSpaceId } from "./hf.js";
@@ -71,14 +73,8 @@ export interface TickSummary {
   totals?: PingTotals;
 }
 
-export interface PingTotals {
-  /** Checks by outcome (a check is one Space in one tick, retries included). */
-  checks: Record<"up" | "down" | "waking" | "skipped" | "lost", number>;
-  /** HTTP requests sent to Spaces, retries included. */
-  attempts: number;
-  subrequests: number;
-  ticks: number;
-}
+/** Checks by outcome (one Space in one tick, retries included), HTTP requests sent, subrequests, ticks. */
+export type PingTotals = z.infer<typeof PingTotalsSchema>;
 
 export interface StateRow {
   id: string;

@@ -61,12 +61,14 @@ export class SpaceStore extends DurableObject<Env> {
     return body;
   }
 
-  /** The report plus uptime bars (24 hourly, 90 daily) for the Spaces the status page draws. */
-  overview(): SpacesOverview {
+  /**
+   * The report plus running totals, and with `bars` the uptime bars (24 hourly, 90 daily)
+   * for the Spaces the status page draws them for (/metrics needs none).
+   */
+  overview(withBars: boolean): SpacesOverview {
     const now = Date.now();
     const { history, ...body } = buildSpacesReport(this.ledger, now);
-    // Bars only for the Spaces the page draws them for (90 day rows each).
-    const carded = cardedSpaces(body.spaces).map((s) => s.id);
+    const carded = withBars ? cardedSpaces(body.spaces).map((s) => s.id) : [];
     const days = readDailyBars(this.ledger.sql, now, carded);
     const bars: SpacesOverview["bars"] = {};
     for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [] };

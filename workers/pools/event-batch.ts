@@ -9,17 +9,17 @@ const IDS_IN_SUMMARY = 100;
 
 export class EventBatch {
   /** By kind and cause, so a summary still says why (alerts fold "host_stale" workers into their host). */
-  private readonly byKind = new Map<string, { kind: PoolEventKind; subject: string; detail: Record<string, unknown> }[]>();
+  private readonly groups = new Map<string, { kind: PoolEventKind; subject: string; detail: Record<string, unknown> }[]>();
 
   add(kind: PoolEventKind, subject: string, detail: Record<string, unknown> = {}): void {
     const group = `${kind}|${typeof detail.cause === "string" ? detail.cause : ""}`;
-    const list = this.byKind.get(group) ?? [];
+    const list = this.groups.get(group) ?? [];
     list.push({ kind, subject, detail });
-    this.byKind.set(group, list);
+    this.groups.set(group, list);
   }
 
   flush(store: RegistryStore, at: number): void {
-    for (const list of this.byKind.values()) {
+    for (const list of this.groups.values()) {
       if (list.length <= INDIVIDUAL_EVENTS_PER_KIND) {
         for (const e of list) store.addEvent(at, e.kind, e.subject, e.detail);
       } else {
@@ -28,6 +28,6 @@ export class EventBatch {
         store.addEvent(at, list[0]!.kind, "pool", { count: list.length, subjects: subjects.slice(0, IDS_IN_SUMMARY), ...(cause === undefined ? {} : { cause }) });
       }
     }
-    this.byKind.clear();
+    this.groups.clear();
   }
 }

@@ -13,9 +13,10 @@ export interface Overview {
   incidents: { open: Incident[]; recent: ClosedIncident[] };
 }
 
-export async function loadOverview(env: Env): Promise<Overview> {
+/** `bars`: the page's uptime bars (90 day rows a Space to read); /metrics asks for none. */
+export async function loadOverview(env: Env, bars: boolean): Promise<Overview> {
   const [spaces, ids, incidents] = await Promise.all([
-    env.SPACE_STORE.getByName(SPACE_STORE_NAME).overview(),
+    env.SPACE_STORE.getByName(SPACE_STORE_NAME).overview(bars),
     env.POOL_INDEX.getByName("index").list(),
     env.ALERTS.getByName(ALERTER_NAME).openIncidents(),
   ]);

@@ -12,7 +12,7 @@ import { StatusPage } from "./page.js";
 export const statusRoutes = new Hono<{ Bindings: Env }>();
 
 statusRoutes.get("/", viewerOnly, async (c) => {
-  const o = await loadOverview(c.env);
+  const o = await loadOverview(c.env, true);
   const settings = readPingerSettings(c.env);
   // The same rule as /v1/pinger/health: two tick intervals without a finished tick.
   const overdueS = 2 * (settings.ok ? settings.value.TICK_INTERVAL_S : 60);
@@ -21,6 +21,6 @@ statusRoutes.get("/", viewerOnly, async (c) => {
 });
 
 statusRoutes.get("/metrics", viewerOnly, async (c) => {
-  const text = renderMetrics(await loadOverview(c.env));
+  const text = renderMetrics(await loadOverview(c.env, false));
   return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
 });

@@ -3,6 +3,7 @@
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
+import { formatDuration } from "../../shared/duration.js";
 import { cardedSpaces } from "./limits.js";
 import { publicText } from "./public-text.js";
 
@@ -11,10 +12,8 @@ const DAY_MS = 86_400_000;
 
 const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(r === 1 ? 0 : 2)}%`);
 
-function ago(iso: string | null, now: number): string {
-  if (iso === null) return "never";
-  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${(s / 3600).toFixed(1)} h ago`;
+export function ago(iso: string | null, now: number): string {
+  return iso === null ? "never" : `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
 }
 
 
@@ -77,5 +76,3 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
     </section>
   );
 }
-
-export { ago };
