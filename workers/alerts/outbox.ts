@@ -106,7 +106,11 @@ export interface DeliveryOutcome {
 export async function deliverDue(sql: SqlStorage, targets: KnownTarget[], now: number, log: (level: string, msg: string, f: object) => void): Promise<DeliveryOutcome> {
   const rows = sql.exec<OutboxRow & Record<string, SqlStorageValue>>("SELECT * FROM outbox ORDER BY id LIMIT 1000").toArray();
   const byTarget = new Map<string, OutboxRow[]>();
-  for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+  for (const r of rows) {
+    const queue = byTarget.get(r.target);
+    if (queue === undefined) byTarget.set(r.target, [r]);
+    else queue.push(r);
+  }
   const out: DeliveryOutcome = { sent: 0, failed: 0, dropped: 0 };
   let budget = DELIVERIES_PER_RUN;
   const limiter = new Limiter(6);
