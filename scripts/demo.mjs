@@ -21,6 +21,16 @@ const spaces = `http://127.0.0.1:${SPACES_PORT}`;
 const ADMIN = `demo-${randomBytes(12).toString("hex")}`;
 const say = (msg) => console.log(`[demo] ${msg}`);
 
+// Something already on the Worker's port (an `npm run dev`, an earlier demo) would answer in
+// the demo's place with another admin token: say so instead of failing on a 401.
+try {
+  await fetch(`${edge}/health`, { signal: AbortSignal.timeout(1000) });
+  console.error(`[demo] port ${EDGE_PORT} is in use (npm run dev or another demo?); stop it or run PORT=8788 npm run demo`);
+  process.exit(1);
+} catch {
+  // Nothing there: good.
+}
+
 // ---- loopback Spaces and the webhook receiver ----
 const stopped = new Set();
 const alerts = [];
