@@ -2,7 +2,7 @@
 // Fields we add are optional, so seed senders and seed readers keep working.
 import * as z from "zod";
 import { SenderIdSchema, PoolIdSchema } from "./ids.js";
-import { MAX_CAPABILITIES } from "./limits.js";
+import { MAX_CAPABILITIES, MAX_WORKERS_PER_HOST } from "./limits.js";
 
 /** ISO 8601 with a zone (seed: chrono's to_rfc3339 or "2025-10-19T12:34:56Z"). */
 export const IsoTimestampSchema = z.iso.datetime({ offset: true });
@@ -74,6 +74,12 @@ export const WorkerReportSchema = z.object({
 });
 export type WorkerReport = z.infer<typeof WorkerReportSchema>;
 
+/** A package version as npm writes it (1.2.3, 1.2.3-rc.1+build). */
+export const SidecarVersionSchema = z
+  .string()
+  .max(64)
+  .regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/, "use a version such as 1.2.3");
+
 /** Hive -> queen: `POST /v2/pools/{id}/heartbeat`. Array sizes are checked before this. */
 export const PoolHeartbeatSchema = z.object({
   pool_id: PoolIdSchema,
@@ -84,6 +90,13 @@ export const PoolHeartbeatSchema = z.object({
   host_id: SenderIdSchema.optional(),
   /** Ours: the host is shutting down; mark it and its workers as left at once. */
   leaving: z.boolean().optional(),
+  /**
+   * Ours: workers removed at this host's hive since its last accepted heartbeat. The edge
+   * drops each one that this host reported (a `left` event, no stale alert); others are ignored.
+   */
+  left_workers: z.array(SenderIdSchema).max(MAX_WORKERS_PER_HOST).optional(),
+  /** Ours: the heartbeat-sidecar version that sent this (seed hives omit it). */
+  sidecar_version: SidecarVersionSchema.optional(),
 });
 export type PoolHeartbeat = z.infer<typeof PoolHeartbeatSchema>;
 

@@ -35,6 +35,10 @@ export const SnapshotHostSchema = z.object({
   host_id: z.string(),
   gpu_count: z.number(),
   worker_count: z.number(),
+  /** The heartbeat-sidecar version the host runs; null for hives that do not say (seed hives). */
+  sidecar_version: z.string().nullable(),
+  /** True when that version is not the one this edge serves (`edge_sidecar_version`). */
+  sidecar_differs: z.boolean(),
   ...Liveness,
 });
 
@@ -52,6 +56,8 @@ export const PoolSnapshotSchema = z.object({
   vram: z.object({ total_bytes: z.number(), free_bytes: z.number(), unknown_gpus: z.number() }),
   eviction: z.object({ suspended: z.boolean(), reason: z.string().nullable() }),
   settings: PoolSettingsSchema,
+  /** The heartbeat-sidecar version this edge serves at /heartbeat-sidecar.tgz. */
+  edge_sidecar_version: z.string(),
 });
 export type PoolSnapshot = z.infer<typeof PoolSnapshotSchema>;
 export type SnapshotWorker = z.infer<typeof SnapshotWorkerSchema>;

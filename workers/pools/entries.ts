@@ -41,8 +41,9 @@ export interface HostEntry extends Liveness {
   id: string;
   gpus: GpuReport[];
   gpusReceivedAt: number;
-  /** GPU identity and totals; free VRAM is volatile and goes out with flushes. */
-  gpuKey: string;
+  sidecarVersion: string | null;
+  /** GPU identity and totals and the sidecar version; free VRAM is volatile and goes out with flushes. */
+  durableKey: string;
 }
 
 export type Entry = WorkerEntry | HostEntry;
@@ -74,8 +75,8 @@ export function durableKeyOf(report: WorkerReport, hostId: string | null, health
   return JSON.stringify([rest, hostId, health]);
 }
 
-export function gpuKeyOf(gpus: GpuReport[]): string {
-  return JSON.stringify(gpus.map((g) => [g.id, g.uuid ?? null, g.device_name, g.total_vram_bytes]));
+export function hostKeyOf(gpus: GpuReport[], sidecarVersion: string | null): string {
+  return JSON.stringify([sidecarVersion, gpus.map((g) => [g.id, g.uuid ?? null, g.device_name, g.total_vram_bytes])]);
 }
 
 /**
@@ -113,6 +114,7 @@ export function hostRow(e: HostEntry): HostRow {
     id: e.id,
     gpus: JSON.stringify(e.gpus),
     gpus_received_at: e.gpusReceivedAt,
+    sidecar_version: e.sidecarVersion,
     state: e.state,
     last_seen: e.lastSeen,
     sender_ts: e.senderTs,

@@ -17,7 +17,7 @@ import {
 import type { Outcome } from "../http/errors.js";
 import {
   durableKeyOf,
-  gpuKeyOf,
+  hostKeyOf,
   hostRow,
   staleWindowOf,
   subjectOf,
@@ -73,7 +73,8 @@ export class PoolState {
     for (const row of this.store.loadHosts()) {
       const gpus = parseGpus(row.gpus);
       this.hosts.set(row.id, {
-        kind: "host", id: row.id, gpus, gpusReceivedAt: row.gpus_received_at, gpuKey: gpuKeyOf(gpus),
+        kind: "host", id: row.id, gpus, gpusReceivedAt: row.gpus_received_at, sidecarVersion: row.sidecar_version,
+        durableKey: hostKeyOf(gpus, row.sidecar_version),
         lastSeen: row.last_seen, persisted: true, state: row.state, deadline: 0,
         senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
       });
@@ -172,7 +173,7 @@ export class PoolState {
       if (t !== null && (wakeBy === null || t < wakeBy)) wakeBy = t;
     };
     if (host === undefined) {
-      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, gpuKey: "", lastSeen: now, persisted: false,
+      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, sidecarVersion: null, durableKey: "", lastSeen: now, persisted: false,
         deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now };
       this.hosts.set(hostId, host);
       events.add("joined", subjectOf(host), { gpus: hb.gpus.length, workers: hb.workers.length });
@@ -181,9 +182,15 @@ export class PoolState {
     earliest(this.refresh(h, now, senderTs, events, () => {
       h.gpus = hb.gpus;
       h.gpusReceivedAt = now;
-      h.gpuKey = gpuKeyOf(hb.gpus);
-      return h.gpuKey;
+      h.sidecarVersion = hb.sidecar_version ?? null;
+      return hostKeyOf(hb.gpus, h.sidecarVersion);
     }));
+    // Workers removed at this host's hive: gone at once, as a leave (no stale alert). Another
+    // host's worker of the same name is not this host's to remove.
+    for (const id of hb.left_workers ?? []) {
+      const w = this.workers.get(id);
+      if (w !== undefined && w.hostId === hostId) this.removeWorker(w, "left", events, { host_id: hostId });
+    }
     for (const incoming of hb.workers) {
       // A hive only relays workers it heard from recently; one it heard from longer ago than
       // the edge's own window would be stale on arrival, so it is left as it is.
@@ -216,11 +223,11 @@ export class PoolState {
    * earlier alarm.
    */
   private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false, seenAt = now): number | null {
-    const before = e.kind === "worker" ? e.durableKey : e.gpuKey;
+    const before = e.durableKey;
     const isNew = !e.persisted;
     const wasStale = e.state === "stale";
     const key = update();
-    if (e.kind === "worker") e.durableKey = key;
+    e.durableKey = key;
     const { skewStarted } = touch(e, now, senderTs, staleWindowOf(e, this.windows), seenAt);
     if (wasStale) events.add("recovered", subjectOf(e), {});
     // A relayed worker carries its host's clock; the host's own skew event covers it.

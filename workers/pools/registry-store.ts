@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS workers (
   state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hosts (
   id TEXT PRIMARY KEY, gpus TEXT NOT NULL, gpus_received_at INTEGER NOT NULL,
-  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL) WITHOUT ROWID;
+  state TEXT NOT NULL, last_seen INTEGER NOT NULL, sender_ts INTEGER, joined_at INTEGER NOT NULL,
+  sidecar_version TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
   seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, kind TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
@@ -38,6 +39,8 @@ export interface WorkerRow {
 
 export interface HostRow {
   id: string;
+  /** The heartbeat-sidecar version the host last reported; null for seed hives. */
+  sidecar_version: string | null;
   gpus: string;
   gpus_received_at: number;
   state: LivenessState;
@@ -81,6 +84,7 @@ export class RegistryStore {
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
+    addColumn(sql, "ALTER TABLE hosts ADD COLUMN sidecar_version TEXT");
     this.lastSeq = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
   }
 
@@ -122,11 +126,12 @@ export class RegistryStore {
 
   putHost(row: HostRow): void {
     this.write(
-      `INSERT INTO hosts (id, gpus, gpus_received_at, state, last_seen, sender_ts, joined_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO hosts (id, gpus, gpus_received_at, state, last_seen, sender_ts, joined_at, sidecar_version)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET gpus = excluded.gpus, gpus_received_at = excluded.gpus_received_at,
-         state = excluded.state, last_seen = excluded.last_seen, sender_ts = excluded.sender_ts`,
-      row.id, row.gpus, row.gpus_received_at, row.state, row.last_seen, row.sender_ts, row.joined_at,
+         state = excluded.state, last_seen = excluded.last_seen, sender_ts = excluded.sender_ts,
+         sidecar_version = excluded.sidecar_version`,
+      row.id, row.gpus, row.gpus_received_at, row.state, row.last_seen, row.sender_ts, row.joined_at, row.sidecar_version,
     );
   }
 
@@ -192,6 +197,15 @@ export class RegistryStore {
 
   revokeToken(id: string, at: number): void {
     this.write("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at, id);
+  }
+}
+
+/** A column added after tables were first created: new tables have it already, older ones get it once. */
+function addColumn(sql: SqlStorage, alter: string): void {
+  try {
+    sql.exec(alter);
+  } catch (err) {
+    if (!/duplicate column/i.test(String(err))) throw err;
   }
 }
 

@@ -48,7 +48,7 @@ poolRoutes.post("/v2/pools/:id/heartbeat", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const hb = await countingRefusals(c, poolId, async () => {
-    const body = await parseJsonBody(c, PoolHeartbeatSchema, { gpus: MAX_GPUS_PER_HOST, workers: MAX_WORKERS_PER_HOST });
+    const body = await parseJsonBody(c, PoolHeartbeatSchema, { gpus: MAX_GPUS_PER_HOST, workers: MAX_WORKERS_PER_HOST, left_workers: MAX_WORKERS_PER_HOST });
     if (body.pool_id !== poolId) throw new ApiError(400, "pool_id_mismatch", `pool_id "${body.pool_id}" differs from the path's "${poolId}"`, "pool_id");
     rejectDuplicates(body.gpus.map((g) => String(g.id)), "gpus", "id");
     rejectDuplicates(body.workers.map((w) => w.id), "workers", "id");

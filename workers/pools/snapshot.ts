@@ -3,6 +3,7 @@
 import type { PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
 import type { Liveness } from "./entries.js";
 import type { PoolState } from "./pool-state.js";
+import { EDGE_SIDECAR_VERSION, sidecarDiffers } from "./sidecar-version.js";
 
 export interface SnapshotFilter {
   state?: LivenessState;
@@ -47,7 +48,10 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
       if (keep(h.state, h.id)) gpus.push({ ...g, host_id: h.id, received_at: new Date(h.gpusReceivedAt).toISOString(), state: h.state });
     }
     if (keep(h.state, h.id)) {
-      hosts.push({ host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0, ...liveness(h, now) });
+      hosts.push({
+        host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0,
+        sidecar_version: h.sidecarVersion, sidecar_differs: sidecarDiffers(h.sidecarVersion), ...liveness(h, now),
+      });
     }
   }
 
@@ -61,5 +65,6 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     vram,
     eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
     settings: pool.settings,
+    edge_sidecar_version: EDGE_SIDECAR_VERSION,
   };
 }

@@ -10,6 +10,7 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .summary{padding:14px 16px;border-radius:10px;background:var(--card);border:1px solid var(--line);display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center}
 .summary .headline{font-weight:600;font-size:1.05rem;flex-basis:100%}.summary.ok .headline{color:var(--good)}.summary.bad .headline{color:var(--bad)}
 .muted,.meta{color:var(--muted);font-size:.88rem}
+.version{color:var(--muted);font-size:.82rem;margin:2px 0 6px}.version.differs{color:var(--fair)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:10px 0}
 .card header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
 .pill{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}

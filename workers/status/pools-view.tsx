@@ -31,6 +31,12 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
               <h4>
                 <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago</small>
               </h4>
+              {h.sidecar_version !== null && (
+                <p class={h.sidecar_differs ? "version differs" : "version"}>
+                  heartbeat-sidecar {h.sidecar_version}
+                  {h.sidecar_differs && <strong> · this edge serves {p.edge_sidecar_version}: reinstall from /heartbeat-sidecar.tgz</strong>}
+                </p>
+              )}
               <ul class="gpus">
                 {p.gpus.filter((g) => g.host_id === h.host_id).map((g) => (
                   <li>
