@@ -1,6 +1,8 @@
 // `heartbeat-sidecar`: parses flags, then runs once or until SIGINT/SIGTERM. The first
-// signal sends a final "leaving" heartbeat and exits 0; a second one exits at once.
+// signal (even one that arrives while the sidecar is still starting) kills any GPU read in
+// progress, sends a final "leaving" heartbeat and exits 0; a second one exits at once.
 import { HELP, UsageError, parseCli } from "./config.js";
+import { killRunning } from "./gpu/run.js";
 import { jsonLogger } from "./log.js";
 import { runOnce, startSidecar } from "./sidecar.js";
 import { VERSION } from "./version.js";
@@ -36,6 +38,22 @@ async function main(): Promise<number> {
     return result?.ok ? 0 : 1;
   }
 
+  let stopRequested!: () => void;
+  const stopping = new Promise<void>((resolve) => (stopRequested = resolve));
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      log("warn", "second signal: exiting now", { signal });
+      process.exit(1);
+    }
+    signalled = true;
+    log("info", "stopping", { signal });
+    killRunning();
+    stopRequested();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
   let sidecar;
   try {
     sidecar = await startSidecar(cfg, log);
@@ -43,20 +61,9 @@ async function main(): Promise<number> {
     log("error", "could not start", { error: (err as Error).message });
     return 1;
   }
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        log("warn", "second signal: exiting now", { signal });
-        process.exit(1);
-      }
-      stopping = true;
-      log("info", "stopping", { signal });
-      void sidecar.stop().then(() => resolve(0));
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  });
+  await stopping;
+  await sidecar.stop();
+  return 0;
 }
 
 main().then(

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import * as z from "zod";
 import { PoolIdSchema, SenderIdSchema } from "../../shared/ids.js";
+import { isLoopbackHost } from "./hive-guard.js";
 
 export const ENV = {
   edge: "HEARTBEAT_EDGE_URL",
@@ -11,6 +12,7 @@ export const ENV = {
   token: "HEARTBEAT_TOKEN",
   "host-id": "HEARTBEAT_HOST_ID",
   listen: "HEARTBEAT_LISTEN",
+  "hive-token": "HEARTBEAT_HIVE_TOKEN",
   interval: "HEARTBEAT_INTERVAL",
   "gpu-interval": "HEARTBEAT_GPU_INTERVAL",
   "nvidia-smi": "HEARTBEAT_NVIDIA_SMI",
@@ -29,19 +31,26 @@ const ListenSchema = z
 const Seconds = (max: number) =>
   z.coerce.number({ error: "must be a number of seconds" }).int("must be whole seconds").min(1, "must be at least 1").max(max, `must be at most ${max}`);
 
-export const ConfigSchema = z.object({
+export const ConfigSchema = z
+  .object({
   edge: z.url("must be an http(s) URL").refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL").transform((u) => u.replace(/\/+$/, "")),
   pool: PoolIdSchema,
   token: z.string().min(1, "is required"),
   "host-id": SenderIdSchema,
   listen: ListenSchema,
+  "hive-token": z.string().min(16, "must be at least 16 characters").max(256).regex(/^[\x21-\x7e]+$/, "use printable ASCII without spaces").nullable(),
   interval: Seconds(3600),
   "gpu-interval": Seconds(3600),
   "nvidia-smi": z.string().min(1),
   "log-level": z.enum(["debug", "info", "warn", "error"]),
   once: z.boolean(),
   "dry-run": z.boolean(),
-});
+  })
+  // Beyond loopback, other machines (and their browsers) can reach the hive: it then needs a token.
+  .refine((c) => c["hive-token"] !== null || isLoopbackHost(c.listen.host), {
+    path: ["hive-token"],
+    message: "is required when --listen is not a loopback address (workers then send it as a bearer token)",
+  });
 export type Config = z.output<typeof ConfigSchema>;
 
 export class UsageError extends Error {}
@@ -52,6 +61,7 @@ const OPTIONS = {
   token: { type: "string" },
   "host-id": { type: "string" },
   listen: { type: "string" },
+  "hive-token": { type: "string" },
   interval: { type: "string" },
   "gpu-interval": { type: "string" },
   "nvidia-smi": { type: "string" },
@@ -81,6 +91,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     token: pick("token") ?? (dryRun ? "dry-run" : undefined),
     "host-id": pick("host-id") ?? hostname(),
     listen: pick("listen") ?? "127.0.0.1:9200",
+    "hive-token": pick("hive-token") ?? null,
     interval: pick("interval") ?? "15",
     "gpu-interval": pick("gpu-interval") ?? pick("interval") ?? "15",
     "nvidia-smi": pick("nvidia-smi") ?? "nvidia-smi",
@@ -110,6 +121,8 @@ Usage: heartbeat-sidecar --edge URL --pool ID --token TOKEN [options]
   --token TOKEN       pool token from the admin API            ${ENV.token}
   --host-id H         this host's id (default: hostname)       ${ENV["host-id"]}
   --listen HOST:PORT  local hive for workers (127.0.0.1:9200)  ${ENV.listen}
+  --hive-token T      token workers must send the hive; needed ${ENV["hive-token"]}
+                      when --listen is not a loopback address
   --interval S        seconds between pool heartbeats (15)     ${ENV.interval}
   --gpu-interval S    seconds between GPU reads (= interval)   ${ENV["gpu-interval"]}
   --nvidia-smi PATH   nvidia-smi to run (nvidia-smi)           ${ENV["nvidia-smi"]}
@@ -120,6 +133,8 @@ Usage: heartbeat-sidecar --edge URL --pool ID --token TOKEN [options]
   -v, --version       the version
 
 Workers on this host: POST http://HOST:PORT/v1/heartbeat {"worker_id","timestamp","health_status"}
-(and optionally POST /v1/workers with model_ref, vram_bytes, gpu_id, uri, capabilities, protocol).
+with content-type application/json (and optionally POST /v1/workers with model_ref, vram_bytes,
+gpu_id, uri, capabilities, protocol; DELETE /v1/workers/ID when a worker leaves). The hive refuses
+requests from web pages (any Origin header, a Host that is not a loopback name).
 Logs are JSON lines on stderr. Exit codes: 0 ok, 1 heartbeat failed (--once), 2 bad usage.
 `;

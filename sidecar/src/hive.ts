@@ -1,5 +1,6 @@
-// The local hive on --listen (loopback by default, no auth): workers on this host send the
-// seed's heartbeat here, and may register their state. Bad input gets 400 naming the field.
+// The local hive on --listen (loopback by default; no auth there, but nothing a browser can
+// send gets in: hive-guard.ts): workers on this host send the seed's heartbeat here, and may
+// register their state. Bad input gets 400 naming the field; a full hive answers 429.
 //   POST   /v1/heartbeat      {"worker_id","timestamp","health_status"}
 //   POST   /v1/workers        {"id","status","model_ref","vram_bytes","gpu_id","uri","capabilities","protocol"}
 //   DELETE /v1/workers/:id    the worker is leaving
@@ -9,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { z } from "zod";
 import { parseJsonText, validate } from "../../shared/parse.js";
 import { WorkerHeartbeatSchema, WorkerReportSchema } from "../../shared/heartbeat.js";
+import { guardRequest } from "./hive-guard.js";
 import type { LocalRegistry } from "./registry.js";
 
 const MAX_LOCAL_BODY = 64 * 1024;
@@ -45,27 +47,46 @@ async function parse<S extends z.ZodType>(req: IncomingMessage, res: ServerRespo
 export interface HiveInfo {
   hostId: string;
   stats: () => Record<string, unknown>;
+  /** --hive-token: when set, every request must carry it (and the Host may be any name). */
+  token?: string | null;
+}
+
+const full = (res: ServerResponse, registry: LocalRegistry, field: string) =>
+  error(res, 429, "hive_full", `this hive already holds ${registry.maxWorkers} fresh workers, the most the edge takes from one host; the workers it has are still heard`, field);
+
+function decodedId(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
 }
 
 export function createHive(registry: LocalRegistry, info: HiveInfo): Server {
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
+      const refused = guardRequest(req, info.token ?? null);
+      if (refused !== null) {
+        res.setHeader("connection", "close");
+        return error(res, refused.status, refused.code, refused.message, refused.field);
+      }
       const url = new URL(req.url ?? "/", "http://hive");
       if (req.method === "POST" && url.pathname === "/v1/heartbeat") {
         const hb = await parse(req, res, WorkerHeartbeatSchema);
         if (hb === undefined) return;
-        registry.heartbeat(hb.worker_id, hb.health_status);
+        if (!registry.heartbeat(hb.worker_id, hb.health_status)) return full(res, registry, "worker_id");
         return send(res, 200, { status: "accepted", worker_id: hb.worker_id });
       }
       if (req.method === "POST" && url.pathname === "/v1/workers") {
         const report = await parse(req, res, WorkerReportSchema);
         if (report === undefined) return;
-        registry.register(report);
+        if (!registry.register(report)) return full(res, registry, "id");
         return send(res, 200, { status: "registered", worker_id: report.id });
       }
       const match = /^\/v1\/workers\/([^/]+)$/.exec(url.pathname);
       if (req.method === "DELETE" && match) {
-        const id = decodeURIComponent(match[1]!);
+        const id = decodedId(match[1]!);
+        if (id === null) return error(res, 400, "invalid_path", "the worker id in the path is not valid percent-encoding", "id");
         return registry.remove(id) ? send(res, 200, { status: "removed", worker_id: id }) : error(res, 404, "not_found", "no such worker", "id");
       }
       if (req.method === "GET" && url.pathname === "/v1/workers") return send(res, 200, { host_id: info.hostId, workers: registry.list() });
@@ -75,4 +96,8 @@ export function createHive(registry: LocalRegistry, info: HiveInfo): Server {
       return error(res, 500, "internal", (err as Error).message, "(body)");
     }
   });
+  // A client that never finishes its request is cut off instead of holding a socket open.
+  server.headersTimeout = 5_000;
+  server.requestTimeout = 10_000;
+  return server;
 }

@@ -2,7 +2,9 @@
 //   const hb = startHeartbeat({ url, token, intervalMs: 30_000, payload: () => ({...}) });
 //   ...; await hb.stop();
 // Every interval with ±10% jitter, a 5 s timeout, failures logged and counted, exponential
-// backoff with jitter while the receiver is down, recovering on its own. Never throws.
+// backoff with jitter while the receiver is down, recovering on its own. Never throws. A
+// refusal that retrying cannot fix (401, 403, another 4xx) backs off to PERMANENT_BACKOFF_MS,
+// so a revoked token is retried slowly, not at full rate forever.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { redact, silentLogger, type Logger } from "./log.js";
@@ -17,6 +19,8 @@ export interface HeartbeatOptions {
   payload: Payload;
   /** Longest wait between attempts while failing (default: 4 intervals, at most 60 s). */
   maxBackoffMs?: number;
+  /** Extra request headers (e.g. user-agent). */
+  headers?: Record<string, string>;
   logger?: Logger;
   random?: () => number;
   /** Called after every attempt (for metrics or tests). */
@@ -92,7 +96,7 @@ export async function sendOnce(opts: HeartbeatOptions, payload: Payload): Promis
   const timeoutMs = opts.timeoutMs ?? 5000;
   try {
     const body = JSON.stringify(await resolvePayload(payload));
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = { ...opts.headers, "content-type": "application/json" };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     const res = await post(opts.url, headers, body, timeoutMs);
     let parsed: unknown = res.text;
@@ -110,6 +114,26 @@ export async function sendOnce(opts: HeartbeatOptions, payload: Payload): Promis
   }
 }
 
+/** Longest wait after refusals that retrying cannot fix. */
+export const PERMANENT_BACKOFF_MS = 5 * 60_000;
+
+/** A 4xx other than 408 and 429: the same request will be refused again. */
+export function isPermanentRefusal(status: number | null): boolean {
+  return status !== null && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/**
+ * The wait before the next attempt: ±10% around the interval while healthy; equal-jitter
+ * exponential backoff while failing, capped at `maxBackoffMs`, or at PERMANENT_BACKOFF_MS
+ * when the last answer was a permanent refusal.
+ */
+export function retryDelay(consecutiveFailures: number, lastStatus: number | null, intervalMs: number, maxBackoffMs: number, random: () => number): number {
+  if (consecutiveFailures === 0) return intervalMs * (0.9 + 0.2 * random());
+  const cap = isPermanentRefusal(lastStatus) ? Math.max(maxBackoffMs, PERMANENT_BACKOFF_MS) : maxBackoffMs;
+  const exp = Math.min(cap, intervalMs * 2 ** (consecutiveFailures - 1));
+  return exp / 2 + (exp / 2) * random();
+}
+
 export function startHeartbeat(opts: HeartbeatOptions): HeartbeatHandle {
   const log = opts.logger ?? silentLogger;
   const random = opts.random ?? Math.random;
@@ -118,6 +142,7 @@ export function startHeartbeat(opts: HeartbeatOptions): HeartbeatHandle {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let inFlight: Promise<SendResult> | null = null;
+  let lastStatus: number | null = null;
 
   const record = (r: SendResult) => {
     if (r.ok) {
@@ -129,8 +154,9 @@ export function startHeartbeat(opts: HeartbeatOptions): HeartbeatHandle {
       stats.failed += 1;
       stats.consecutiveFailures += 1;
       stats.lastError = r.error;
-      log("warn", "heartbeat failed", { url: opts.url, status: r.status, error: r.error, consecutive: stats.consecutiveFailures });
+      log(isPermanentRefusal(r.status) ? "error" : "warn", "heartbeat failed", { url: opts.url, status: r.status, error: r.error, consecutive: stats.consecutiveFailures });
     }
+    lastStatus = r.status;
     opts.onResult?.(r);
     return r;
   };
@@ -143,12 +169,7 @@ export function startHeartbeat(opts: HeartbeatOptions): HeartbeatHandle {
     });
   };
 
-  /** ±10% around the interval; while failing, equal-jitter exponential backoff. */
-  const nextDelay = () => {
-    if (stats.consecutiveFailures === 0) return opts.intervalMs * (0.9 + 0.2 * random());
-    const exp = Math.min(maxBackoff, opts.intervalMs * 2 ** (stats.consecutiveFailures - 1));
-    return exp / 2 + (exp / 2) * random();
-  };
+  const nextDelay = () => retryDelay(stats.consecutiveFailures, lastStatus, opts.intervalMs, maxBackoff, random);
 
   const loop = async () => {
     if (stopped) return;

@@ -1,70 +1,13 @@
 // The CLI end to end: the built dist/cli.js, run with the machine's Node 20 when it has one,
 // against a real local edge (wrangler dev from globalSetup) and a stand-in nvidia-smi on PATH.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/bench-lib.mjs";
+import { admin, CLI, EDGE, MiB, newPool, NODE_VERSION, run, until, workerBeat } from "./harness.js";
 import { edgeProxy } from "./servers.js";
-
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
-const FIXTURES = fileURLToPath(new URL("./fixtures", import.meta.url));
-const EDGE = inject("edgeUrl");
-const ADMIN = inject("adminToken");
-const MiB = 1024 * 1024;
-
-/** GPU hosts lag behind: prefer the system's Node (20 on our machines) over the repo's 24. */
-const NODE = ["/usr/local/bin/node", "/usr/bin/node"].find((p) => existsSync(p)) ?? process.execPath;
-const NODE_VERSION = execFileSync(NODE, ["--version"]).toString().trim();
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
-});
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  logs: () => Array<{ level: string; msg: string; [k: string]: unknown }>;
-  exit: Promise<number | null>;
-}
-
-function run(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(NODE, [CLI, ...args], {
-    env: { PATH: `${FIXTURES}:${process.env.PATH}`, NVIDIA_SMI_FIXTURE: "h100x2.csv", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const logs = () => err.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
-  return { child, stdout: () => out, logs, exit };
-}
-
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${EDGE}${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return res.json() as Promise<any>;
-}
-
-async function newPool(id: string): Promise<string> {
-  return (await admin("POST", `/v1/admin/pools/${id}/tokens`, { label: "sidecar-test" })).token;
-}
-
-const until = async <T>(get: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> => {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await get();
-    if (ok(v)) return v;
-    if (Date.now() > end) throw new Error(`not reached in ${ms} ms: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
+import { existsSync } from "node:fs";
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error("sidecar/dist/cli.js is missing: run `npm run build -w heartbeat-sidecar`");
+  if (!existsSync(CLI)) throw new Error("sidecar/dist/cli.js is missing: run `npm run build`");
 });
 
 describe(`heartbeat-sidecar on ${NODE_VERSION}`, () => {
@@ -130,9 +73,9 @@ describe(`heartbeat-sidecar on ${NODE_VERSION}`, () => {
     await until(() => fetch(`${hive}/health`).then((x) => x.ok, () => false), (v) => v);
 
     // A worker on this host heartbeats the hive with the seed's payload.
-    const wb = await fetch(`${hive}/v1/heartbeat`, { method: "POST", body: JSON.stringify({ worker_id: "worker-abc123", timestamp: new Date().toISOString(), health_status: "healthy" }) });
+    const wb = await workerBeat(hive, "worker-abc123");
     expect(wb.status).toBe(200);
-    const bad = await fetch(`${hive}/v1/heartbeat`, { method: "POST", body: JSON.stringify({ worker_id: "w", timestamp: "now", health_status: "healthy" }) });
+    const bad = await fetch(`${hive}/v1/heartbeat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ worker_id: "w", timestamp: "now", health_status: "healthy" }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe("timestamp");
 

@@ -1,7 +1,8 @@
 // Parses `nvidia-smi --query-gpu=... --format=csv,noheader,nounits`. MiB become bytes exactly;
 // "[N/A]", "[Not Supported]" and anything unparsable become null with a reason. A line
 // with the wrong number of columns (a driver that changed its output) yields no numbers at
-// all rather than numbers read from the wrong column.
+// all rather than numbers read from the wrong column. An index printed twice is one GPU
+// whose disputed values are unknown (we cannot tell which line is right).
 import type { GpuReading } from "./reading.js";
 
 export const NVIDIA_QUERY = [
@@ -78,5 +79,29 @@ export function parseNvidiaSmi(stdout: string): { gpus: GpuReading[]; errors: st
       unknown_reason: reasons.length > 0 ? reasons.join("; ") : null,
     });
   }
-  return { gpus, errors };
+  return { gpus: mergeDuplicateIndexes(gpus, errors), errors };
+}
+
+const READINGS = ["uuid", "device_name", "total_vram_bytes", "used_vram_bytes", "free_vram_bytes", "utilization_pct", "temperature_c", "power_w"] as const;
+
+/** One GPU per index: values every line agrees on are kept, the others become null (a name becomes "unknown NVIDIA GPU"). */
+function mergeDuplicateIndexes(gpus: GpuReading[], errors: string[]): GpuReading[] {
+  const byId = new Map<number, GpuReading[]>();
+  for (const g of gpus) byId.set(g.id, [...(byId.get(g.id) ?? []), g]);
+  const out: GpuReading[] = [];
+  for (const [id, lines] of byId) {
+    const first = lines[0]!;
+    if (lines.length === 1) {
+      out.push(first);
+      continue;
+    }
+    const merged: GpuReading = { ...first };
+    const disputed = READINGS.filter((f) => lines.some((g) => g[f] !== first[f]));
+    for (const f of disputed) (merged as unknown as Record<string, unknown>)[f] = f === "device_name" ? "unknown NVIDIA GPU" : null;
+    const conflict = `index ${id} appears ${lines.length} times in nvidia-smi output${disputed.length > 0 ? `; differing: ${disputed.join(", ")}` : ""}`;
+    errors.push(conflict);
+    merged.unknown_reason = [conflict, ...new Set(lines.map((g) => g.unknown_reason).filter((r) => r !== null))].join("; ");
+    out.push(merged);
+  }
+  return out;
 }
