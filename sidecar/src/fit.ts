@@ -21,7 +21,7 @@ type RawWorker = Record<string, unknown> & { id: unknown };
 
 /** One GPU checked field by field against the edge's schema. */
 export function fitGpu(raw: RawGpu, nulled: ReadonlySet<string> = new Set()): { gpu: PoolHeartbeat["gpus"][number] | null; notes: FitNote[] } {
-  const shape = GpuReportSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }>;
+  const shape = GpuReportSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ code: string }> } } }>;
   const gpu: Record<string, unknown> = {};
   const reasons: string[] = typeof raw.unknown_reason === "string" ? [raw.unknown_reason] : [];
   const notes: FitNote[] = [];
@@ -34,9 +34,11 @@ export function fitGpu(raw: RawGpu, nulled: ReadonlySet<string> = new Set()): { 
       gpu[key] = value;
       continue;
     }
-    const why = refused ? "refused by the edge" : check.error?.issues[0]?.message ?? "invalid";
-    if (key === "id") return { gpu: null, notes: [{ msg: "gpu dropped", id: value, reason: `id: ${why}` }] };
-    const reason = `${key}: ${why} (${JSON.stringify(value).slice(0, 40)})`;
+    // Short, so several fit in the edge's 200-character unknown_reason.
+    const code = check.error?.issues[0]?.code;
+    const why = refused ? "refused by the edge" : code === "too_big" || code === "too_small" ? "out of range" : "invalid";
+    const reason = `${key}=${JSON.stringify(value).slice(0, 40)} ${why}`;
+    if (key === "id") return { gpu: null, notes: [{ msg: "gpu dropped", id: value, reason }] };
     reasons.push(reason);
     notes.push({ msg: "gpu value dropped", id: raw.id, field: key, reason });
     if (key === "device_name") gpu[key] = typeof value === "string" && value.length > 0 ? value.slice(0, 128) : "unknown GPU";

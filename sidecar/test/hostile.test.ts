@@ -50,9 +50,9 @@ describe("a hostile host", () => {
     expect(byId.get(0)).toMatchObject({ total_vram_bytes: 81559 * 1024 * 1024, free_vram_bytes: null });
     expect(byId.get(0).unknown_reason).toContain("index 0");
     expect(byId.get(1)).toMatchObject({ utilization_pct: null, free_vram_bytes: 80023 * 1024 * 1024 });
-    expect(byId.get(1).unknown_reason).toContain("utilization_pct: Too big");
+    expect(byId.get(1).unknown_reason).toContain("utilization_pct=150 out of range");
     expect(byId.get(2)).toMatchObject({ temperature_c: null });
-    expect(byId.get(2).unknown_reason).toContain("temperature_c: Too big");
+    expect(byId.get(2).unknown_reason).toContain("temperature_c=400 out of range");
     expect(byId.get(3).uuid).toBeUndefined();
     expect(byId.get(3).unknown_reason).toContain("uuid");
     expect(host.logs().some((l) => l.msg === "gpus cut" && l.kept === MAX_GPUS_PER_HOST)).toBe(true);
