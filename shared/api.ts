@@ -22,6 +22,7 @@ export const HeartbeatAckSchema = z.object({
   server_time: z.string(),
   interval_s: z.number().meta({ description: "When to send the next heartbeat" }),
   pool_id: z.string(),
+  edge_sidecar_version: z.string().meta({ description: "The heartbeat-sidecar version this edge serves at /heartbeat-sidecar.tgz" }),
 });
 
 const Windows = <T extends z.ZodType>(t: T) => z.object({ "24h": t, "7d": t, "30d": t, "90d": t });

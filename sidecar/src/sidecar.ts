@@ -88,6 +88,7 @@ export async function startSidecar(cfg: Config, log: Logger): Promise<Sidecar> {
 
   const logNotes = noteLogger(log);
   let sent: PoolHeartbeat | null = null;
+  let warnedVersion: string | null = null;
   const payload = () => {
     if (refusals.expire()) log("info", "trying the full heartbeat again", { after: "10 minutes of reduced heartbeats" });
     const { heartbeat: hb, notes } = buildPoolHeartbeat(cfg.pool, cfg["host-id"], reader.last, registry, refusals);
@@ -105,7 +106,13 @@ export async function startSidecar(cfg: Config, log: Logger): Promise<Sidecar> {
     onResult: (r) => {
       if (sent === null) return;
       // Leaves are confirmed only by a heartbeat the edge applied (not one it ignored as out of order).
-      if (r.ok && (r.body as { status?: string } | null)?.status === "accepted" && sent.left_workers) registry.confirmLeft(sent.left_workers);
+      const ack = r.body as { status?: string; edge_sidecar_version?: string } | null;
+      if (r.ok && ack?.status === "accepted" && sent.left_workers) registry.confirmLeft(sent.left_workers);
+      // Said once per edge version: npx keeps the version it first installed until its cache is cleared.
+      if (r.ok && typeof ack?.edge_sidecar_version === "string" && ack.edge_sidecar_version !== VERSION && warnedVersion !== ack.edge_sidecar_version) {
+        warnedVersion = ack.edge_sidecar_version;
+        log("warn", "the edge serves another sidecar version", { running: VERSION, edge: ack.edge_sidecar_version, install: `npx --yes ${cfg.edge}/heartbeat-sidecar-${ack.edge_sidecar_version}.tgz` });
+      }
       if (r.ok) return;
       const error = (r.body as { error?: EdgeError } | null)?.error;
       explainRefusal(log, r, r.status === 400 || r.status === 413 ? refusals.learn(r.status, error, sent) : null);

@@ -83,7 +83,7 @@ describe("refusals", () => {
   it("end to end: an edge refusing a GPU field gets the next heartbeat without it, and the refusal is logged with the field", async () => {
     const edge = await receiver((n, _req, res) => {
       if (n === 1) res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { code: "invalid_body", message: "gpus.1.power_w: Too big", field: "gpus.1.power_w" } }));
-      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "accepted" }));
+      else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "accepted", edge_sidecar_version: "9.9.9" }));
     });
     const r = run(["--edge", edge.url, "--pool", "p", "--token", "t", "--interval", "1", "--listen", "127.0.0.1:0"]);
     await until(async () => edge.received.length, (n) => n >= 2, 10_000);
@@ -95,6 +95,10 @@ describe("refusals", () => {
     expect(edge.received[1]!.body.gpus[1].unknown_reason).toContain("power_w=512.84 refused by the edge");
     expect(edge.received[0]!.headers["user-agent"]).toMatch(/^heartbeat-sidecar\/\d+\.\d+\.\d+/);
     expect(r.logs()).toContainEqual(expect.objectContaining({ msg: "the edge refused the heartbeat", status: 400, field: "gpus.1.power_w", next: "GPU 1 sent without power_w" }));
+    // An edge serving another version says so in its answer; the sidecar says it once, with the command.
+    const skew = r.logs().filter((l) => l.msg === "the edge serves another sidecar version");
+    expect(skew).toHaveLength(1);
+    expect(skew[0]).toMatchObject({ edge: "9.9.9", install: `npx --yes ${edge.url}/heartbeat-sidecar-9.9.9.tgz` });
   });
 });
 

@@ -14,7 +14,12 @@ it("packs into a tarball that installs offline and runs with the host's Node", (
   execFileSync("npm", ["pack", "--pack-destination", dir, "--ignore-scripts"], { cwd: SIDECAR, stdio: "pipe" });
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
   const files = execFileSync("tar", ["tzf", join(dir, tarball)]).toString().trim().split("\n").sort();
-  expect(files.filter((f) => !f.startsWith("package/dist/types/"))).toEqual(["package/README.md", "package/dist/cli.js", "package/dist/index.js", "package/package.json"]);
+  expect(files.filter((f) => !f.startsWith("package/dist/types/"))).toEqual(["package/LICENSE", "package/README.md", "package/dist/cli.js", "package/dist/index.js", "package/package.json"]);
+  // What `npm publish` with provenance needs, and what a host's npm checks.
+  const pkg = JSON.parse(execFileSync("tar", ["-xzO", "-f", join(dir, tarball), "package/package.json"]).toString());
+  expect(pkg).toMatchObject({ license: "MIT", bin: { "heartbeat-sidecar": "dist/cli.js" }, engines: { node: ">=20" }, publishConfig: { access: "public", provenance: true } });
+  expect(pkg.repository).toMatchObject({ type: "git", directory: "sidecar" });
+  expect(pkg.dependencies).toBeUndefined();
   expect(files).toContain("package/dist/types/sidecar/src/index.d.ts");
   expect(files).toContain("package/dist/types/sidecar/src/sender.d.ts");
 

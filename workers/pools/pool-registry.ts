@@ -20,6 +20,7 @@ import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type HeartbeatCounters, type TokenRow } from "./registry-store.js";
 import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, packChunks } from "./volatile.js";
+import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
 
@@ -57,6 +58,9 @@ export interface TokenInfo {
   created_at: string;
   revoked_at: string | null;
 }
+
+/** A heartbeat's answer: the pool's ack plus which pool and which sidecar this edge serves. */
+type Ack = HeartbeatAck & { pool_id: string; edge_sidecar_version: string };
 
 const unauthorized = <T>(message = "invalid token"): Outcome<T> => ({ ok: false, status: 401, code: "unauthorized", message });
 const noSuchPool = <T>(): Outcome<T> => ({ ok: false, status: 404, code: "not_found", message: "no such pool" });
@@ -151,11 +155,11 @@ export class PoolRegistry extends DurableObject<Env> {
     return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
   }
 
-  async workerHeartbeat(access: PoolAccess, hb: WorkerHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+  async workerHeartbeat(access: PoolAccess, hb: WorkerHeartbeat): Promise<Outcome<Ack>> {
     return this.heartbeat(access, (now) => this.pool.applyWorkerHeartbeat(hb, now));
   }
 
-  async poolHeartbeat(access: PoolAccess, hb: PoolHeartbeat): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+  async poolHeartbeat(access: PoolAccess, hb: PoolHeartbeat): Promise<Outcome<Ack>> {
     return this.heartbeat(access, (now) => this.pool.applyPoolHeartbeat(hb, now));
   }
 
@@ -163,7 +167,7 @@ export class PoolRegistry extends DurableObject<Env> {
   private async heartbeat(
     access: PoolAccess,
     apply: (now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
-  ): Promise<Outcome<HeartbeatAck & { pool_id: string }>> {
+  ): Promise<Outcome<Ack>> {
     const auth = await this.authorize(access);
     if (!auth.ok) {
       this.countRejected(auth.code);
@@ -189,7 +193,7 @@ export class PoolRegistry extends DurableObject<Env> {
     if (wakeBy !== null) await this.wakeBy(wakeBy);
     // Not awaited: the heartbeat's answer never waits for alerting.
     if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
-    return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string } };
+    return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string, edge_sidecar_version: EDGE_SIDECAR_VERSION } };
   }
 
   /** Counts a heartbeat refused before it got here (a bad body) or here (a bad token). */
