@@ -31,6 +31,24 @@ reads.sort((a, b) => a - b);
 const gpuRead = { reads: reads.length, p50_ms: percentile(reads, 50), p99_ms: percentile(reads, 99) };
 console.log(JSON.stringify({ gpuRead }));
 
+// 1b. Fitting one heartbeat to the edge's schema and limits (every heartbeat does this), at the
+// 4 workers of the run below and at the hive's most, 1,024 workers with full descriptors.
+const { fitHeartbeat } = await import("../sidecar/dist/index.js");
+const fitMs = (n) => {
+  const gpus = [0, 1].map((id) => ({ id, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 1e9, utilization_pct: 50, temperature_c: 40, power_w: 300 }));
+  const ws = Array.from({ length: n }, (_, i) => ({ id: `worker-${i}`, status: "idle", model_ref: "meta-llama/Llama-3.1-8B-Instruct", vram_bytes: 8e9, gpu_id: i % 2, uri: `http://127.0.0.1:${8000 + i}`, capabilities: ["text-gen"], protocol: "sse", heartbeat_age_ms: i }));
+  const times = [];
+  for (let i = 0; i < 60; i++) {
+    const t = performance.now();
+    fitHeartbeat({ base: { pool_id: "p", host_id: "h", timestamp: new Date().toISOString() }, gpus, workers: ws, left: [] });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { workers: n, p50_ms: +percentile(times.slice(10), 50).toFixed(2), p99_ms: +percentile(times.slice(10), 99).toFixed(2) };
+};
+const fit = [fitMs(4), fitMs(1024)];
+console.log(JSON.stringify({ fit }));
+
 // 2. A sidecar running for `minutes` at 15 s.
 const edge = await startWrangler({ vars: { ADMIN_TOKEN: ADMIN } });
 const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
@@ -48,7 +66,7 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const workers = ["w0", "w1", "w2", "w3"];
-const beat = () => Promise.all(workers.map((id) => fetch(`${hive}/v1/heartbeat`, { method: "POST", body: JSON.stringify({ worker_id: id, timestamp: new Date().toISOString(), health_status: "healthy" }) })));
+const beat = () => Promise.all(workers.map((id) => fetch(`${hive}/v1/heartbeat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ worker_id: id, timestamp: new Date().toISOString(), health_status: "healthy" }) })));
 await beat();
 const workerTimer = setInterval(beat, 30_000);
 
@@ -83,5 +101,5 @@ const result = {
 };
 const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, when: new Date().toISOString() };
 mkdirSync("bench-results", { recursive: true });
-writeFileSync("bench-results/sidecar.json", JSON.stringify({ machine, gpuRead, result }, null, 2));
+writeFileSync("bench-results/sidecar.json", JSON.stringify({ machine, gpuRead, fit, result }, null, 2));
 console.log(JSON.stringify(result));

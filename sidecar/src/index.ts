@@ -6,6 +6,7 @@ export { parseNvidiaSmi, NVIDIA_ARGS } from "./gpu/nvidia.js";
 export { readAmdSysfs } from "./gpu/amd.js";
 export type { GpuReading, GpuSnapshot } from "./gpu/reading.js";
 export { LocalRegistry } from "./registry.js";
+export { fitHeartbeat, fitGpu, leavingHeartbeat } from "./fit.js";
 export { createHive } from "./hive.js";
 export { startSidecar, runOnce } from "./sidecar.js";
 export { jsonLogger, type Logger } from "./log.js";
