@@ -60,7 +60,8 @@ export const WorkerReportSchema = z.object({
   model_ref: z.string().min(1).max(512).nullable().default(null),
   vram_bytes: ByteCountSchema.nullable().default(null),
   gpu_id: z.number().int().nonnegative().max(1024).nullable().default(null),
-  uri: z.url().max(2048).nullable().default(null),
+  /** Where a scheduler sends work: http(s) only (never javascript:, data:, file:). */
+  uri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).nullable().default(null),
   capabilities: z.array(z.string().min(1).max(64)).max(MAX_CAPABILITIES).default([]),
   protocol: z.string().min(1).max(32).nullable().default(null),
   health_status: HealthStatusSchema.optional(),

@@ -27,6 +27,8 @@ export const SnapshotGpuSchema = GpuReportSchema.and(
 
 export const SnapshotWorkerSchema = WorkerReportSchema.extend({
   host_id: z.string().nullable(),
+  /** True when gpu_id names no GPU its host reports (do not place work by that GPU). */
+  gpu_unknown: z.boolean(),
   health_status: HealthStatusSchema.nullable(),
   ...Liveness,
 });

@@ -12,7 +12,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
-import { parseJsonBody, valid } from "../http/body.js";
+import { parseJsonBody, parseOptionalJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import { poolIdParam, poolStub } from "./stub.js";
 
@@ -22,8 +22,8 @@ export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).opt
 
 adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);
-  const hasBody = (c.req.header("content-length") ?? "0") !== "0";
-  const body = hasBody ? await parseJsonBody(c, IssueTokenSchema) : {};
+  // "No body" is decided by the body itself: a chunked body has no Content-Length.
+  const body = await parseOptionalJsonBody(c, IssueTokenSchema, {});
   const issued = await poolStub(c.env, poolId).issueToken(poolId, body.label ?? null);
   await c.env.POOL_INDEX.getByName("index").add(poolId);
   c.header("cache-control", "no-store");

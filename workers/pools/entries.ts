@@ -20,7 +20,11 @@ export interface Liveness {
   /** Fresh: when it goes stale. Stale: when it is evicted. */
   deadline: number;
   state: LivenessState;
-  /** Sender's own timestamp of the last accepted heartbeat (ordering and skew only). */
+  /**
+   * Orders heartbeats: the sender's own timestamp of the last accepted one, but never later
+   * than the edge's clock when it arrived, so a clock far ahead (or a forged year 9999)
+   * cannot make the sender's later, correct heartbeats look old.
+   */
   senderTs: number | null;
   skewMs: number | null;
   joinedAt: number;
@@ -87,7 +91,7 @@ export function hostKeyOf(gpus: GpuReport[], sidecarVersion: string | null): str
 export function touch(e: Liveness, now: number, senderTs: number, windowMs: number, seenAt = now): { skewStarted: boolean } {
   const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
   e.lastSeen = e.persisted ? Math.max(e.lastSeen, seenAt) : seenAt;
-  e.senderTs = senderTs;
+  e.senderTs = Math.min(senderTs, now);
   e.skewMs = senderTs - now;
   e.state = "fresh";
   e.deadline = e.lastSeen + windowMs;

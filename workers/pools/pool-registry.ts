@@ -7,12 +7,12 @@ import {
   PoolSettingsSchema,
   validate,
   type PoolEvent,
-  type PoolHeartbeat,
   type PoolSettings,
   type PoolSettingsPatch,
   type PoolSnapshot,
-  type WorkerHeartbeat,
 } from "../../shared/index.js";
+import type { BodyText } from "../http/body.js";
+import { judgePoolHeartbeat, judgeWorkerHeartbeat } from "./heartbeat-body.js";
 import type { Outcome } from "../http/errors.js";
 import { fixedLengthEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
@@ -155,26 +155,35 @@ export class PoolRegistry extends DurableObject<Env> {
     return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
   }
 
-  async workerHeartbeat(access: PoolAccess, hb: WorkerHeartbeat): Promise<Outcome<Ack>> {
-    return this.heartbeat(access, (now) => this.pool.applyWorkerHeartbeat(hb, now));
+  /** A worker heartbeat's body as read by the Worker; judged here, after the caller. */
+  async workerHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
+    return this.heartbeat(access, () => judgeWorkerHeartbeat(body), (hb, now) => this.pool.applyWorkerHeartbeat(hb, now));
   }
 
-  async poolHeartbeat(access: PoolAccess, hb: PoolHeartbeat): Promise<Outcome<Ack>> {
-    return this.heartbeat(access, (now) => this.pool.applyPoolHeartbeat(hb, now));
+  async poolHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
+    return this.heartbeat(access, () => judgePoolHeartbeat(body, this.poolId as string), (hb, now) => this.pool.applyPoolHeartbeat(hb, now));
   }
 
-  /** Checks the token, applies the heartbeat, flushes volatile state if due, arms the alarm if needed. */
-  private async heartbeat(
+  /**
+   * Checks the caller, then the body (so a forged token learns nothing about bodies and
+   * moves no counter), applies the heartbeat, flushes volatile state if due, arms the alarm.
+   */
+  private async heartbeat<H>(
     access: PoolAccess,
-    apply: (now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
+    judge: () => { ok: true; value: H } | { ok: false; error: { status: 400 | 413; code: string; message: string; field: string } },
+    apply: (hb: H, now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
   ): Promise<Outcome<Ack>> {
     const auth = await this.authorize(access);
-    if (!auth.ok) {
-      this.countRejected(auth.code);
-      return auth;
+    if (!auth.ok) return auth;
+    const judged = judge();
+    if (!judged.ok) {
+      this.countRejected(judged.error.code);
+      const { status, code, message, field } = judged.error;
+      return { ok: false, status, code, message, field };
     }
+    const hb = judged.value;
     const now = Date.now();
-    const { outcome, wakeBy } = apply(now);
+    const { outcome, wakeBy } = apply(hb, now);
     if (!outcome.ok) {
       this.countRejected(outcome.code);
       return outcome;
@@ -196,8 +205,8 @@ export class PoolRegistry extends DurableObject<Env> {
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string, edge_sidecar_version: EDGE_SIDECAR_VERSION } };
   }
 
-  /** Counts a heartbeat refused before it got here (a bad body) or here (a bad token). */
-  async countRejected(reason: string): Promise<void> {
+  /** Counts a refused heartbeat of an authenticated caller (never one that is not). */
+  private countRejected(reason: string): void {
     const r = this.pool.counters.rejected;
     r[reason] = (r[reason] ?? 0) + 1;
   }

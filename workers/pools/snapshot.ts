@@ -19,6 +19,16 @@ function liveness(e: Liveness, now: number) {
   };
 }
 
+/**
+ * A relayed worker's gpu_id that its host does not report. Marked, not refused: a host whose
+ * GPU read failed still reports its workers, and they must not be dropped for it.
+ */
+function gpuUnknown(pool: PoolState, hostId: string | null, gpuId: number | null): boolean {
+  if (hostId === null || gpuId === null) return false;
+  const host = pool.hosts.get(hostId);
+  return host !== undefined && !host.gpus.some((g) => g.id === gpuId);
+}
+
 export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter = {}): PoolSnapshot {
   const keep = (state: LivenessState, hostId: string | null) =>
     (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
@@ -29,7 +39,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
   for (const w of pool.workers.values()) {
     if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
     if (!keep(w.state, w.hostId)) continue;
-    workers.push({ ...w.report, host_id: w.hostId, health_status: w.health, ...liveness(w, now) });
+    workers.push({ ...w.report, host_id: w.hostId, gpu_unknown: gpuUnknown(pool, w.hostId, w.report.gpu_id), health_status: w.health, ...liveness(w, now) });
   }
 
   const gpus: SnapshotGpu[] = [];
