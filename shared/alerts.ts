@@ -2,6 +2,7 @@
 // PUT /v1/admin/alerts: where alerts go (Discord, Slack, any JSON webhook) and how loud
 // they are. Webhook URLs carry their own credentials, so they are secrets: never echoed.
 import * as z from "zod";
+import { HeaderMapSchema } from "./headers.js";
 
 /** The KV key (binding `SPACES`) that holds the alert settings. */
 export const ALERTS_KEY = "alerts";
@@ -27,7 +28,7 @@ export const AlertTargetSchema = z.discriminatedUnion("type", [
     .object({
       type: z.literal("webhook"),
       ...TargetBase,
-      headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "header names are letters, digits and '-'"), z.string().max(1000)).optional(),
+      headers: HeaderMapSchema.optional(),
       /** Signs each body: x-edge-pulse-signature: sha256=<HMAC-SHA256 of the body, hex>. */
       secret: z.string().min(16).max(200).optional(),
     })

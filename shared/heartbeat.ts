@@ -1,5 +1,6 @@
 // The rbee wire contracts, accepted exactly as the seed writes them (see design.md).
-// Fields we add are optional, so seed senders and seed readers keep working.
+// Fields we add are optional, so seed senders and seed readers keep working. Every object
+// is strict: a field nobody knows (a typo, `__proto__`) is a 400 naming it, never dropped.
 import * as z from "zod";
 import { SenderIdSchema, PoolIdSchema } from "./ids.js";
 import { MAX_CAPABILITIES, MAX_WORKERS_PER_HOST } from "./limits.js";
@@ -11,7 +12,7 @@ export const HealthStatusSchema = z.enum(["healthy", "degraded"]);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
 /** Worker -> hive (sidecar) or worker -> edge: `POST /v1/heartbeat`. */
-export const WorkerHeartbeatSchema = z.object({
+export const WorkerHeartbeatSchema = z.strictObject({
   worker_id: SenderIdSchema,
   timestamp: IsoTimestampSchema,
   health_status: HealthStatusSchema,
@@ -24,22 +25,24 @@ const ByteCountSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEG
  * One GPU as a host reads it. VRAM may be null: a GPU that cannot be read is reported
  * as unknown, never as an invented number.
  */
+export const GpuReportFields = {
+  id: z.number().int().nonnegative().max(1024),
+  device_name: z.string().min(1).max(128),
+  total_vram_bytes: ByteCountSchema.nullable(),
+  free_vram_bytes: ByteCountSchema.nullable(),
+  uuid: SenderIdSchema.optional(),
+  /** When the sidecar read this GPU (its clock; informational). */
+  read_at: IsoTimestampSchema.optional(),
+  /** Ours, from the sidecar; null when the driver does not report it. */
+  utilization_pct: z.number().min(0).max(100).nullable().optional(),
+  temperature_c: z.number().min(-50).max(200).nullable().optional(),
+  power_w: z.number().min(0).max(10_000).nullable().optional(),
+  /** Ours: why a null field is null (e.g. "memory.free: [N/A]"). */
+  unknown_reason: z.string().max(200).optional(),
+};
+
 export const GpuReportSchema = z
-  .object({
-    id: z.number().int().nonnegative().max(1024),
-    device_name: z.string().min(1).max(128),
-    total_vram_bytes: ByteCountSchema.nullable(),
-    free_vram_bytes: ByteCountSchema.nullable(),
-    uuid: SenderIdSchema.optional(),
-    /** When the sidecar read this GPU (its clock; informational). */
-    read_at: IsoTimestampSchema.optional(),
-    /** Ours, from the sidecar; null when the driver does not report it. */
-    utilization_pct: z.number().min(0).max(100).nullable().optional(),
-    temperature_c: z.number().min(-50).max(200).nullable().optional(),
-    power_w: z.number().min(0).max(10_000).nullable().optional(),
-    /** Ours: why a null field is null (e.g. "memory.free: [N/A]"). */
-    unknown_reason: z.string().max(200).optional(),
-  })
+  .strictObject(GpuReportFields)
   .refine(
     (g) => g.total_vram_bytes === null || g.free_vram_bytes === null || g.free_vram_bytes <= g.total_vram_bytes,
     { message: "free_vram_bytes exceeds total_vram_bytes", path: ["free_vram_bytes"] },
@@ -54,7 +57,7 @@ export const WorkerStatusSchema = z
   .regex(/^[a-z][a-z0-9_-]*$/, "use a lowercase word such as idle or busy");
 
 /** The seed's worker-state fields, as carried in a pool heartbeat. */
-export const WorkerReportSchema = z.object({
+export const WorkerReportSchema = z.strictObject({
   id: SenderIdSchema,
   status: WorkerStatusSchema,
   model_ref: z.string().min(1).max(512).nullable().default(null),
@@ -82,7 +85,7 @@ export const SidecarVersionSchema = z
   .regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?$/, "use a version such as 1.2.3");
 
 /** Hive -> queen: `POST /v2/pools/{id}/heartbeat`. Array sizes are checked before this. */
-export const PoolHeartbeatSchema = z.object({
+export const PoolHeartbeatSchema = z.strictObject({
   pool_id: PoolIdSchema,
   timestamp: IsoTimestampSchema,
   gpus: z.array(GpuReportSchema),

@@ -7,6 +7,7 @@ export * from "./pool-settings.js";
 export * from "./liveness.js";
 export * from "./errors.js";
 export * from "./parse.js";
+export * from "./headers.js";
 export * from "./snapshot.js";
 export * from "./spaces.js";
 export * from "./schedule.js";

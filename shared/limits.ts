@@ -1,6 +1,8 @@
 // Limits and defaults shared by the edge and the sidecar. Every number a user can meet
 // (a 413, a default interval) is named here so docs, code and tests agree.
 
+/** Deepest nesting of arrays and objects in any JSON the edge or the hive reads (checked before parsing). */
+export const MAX_JSON_DEPTH = 32;
 /** Largest request body the edge reads, in bytes; larger bodies get 413. */
 export const MAX_BODY_BYTES = 512 * 1024;
 /** GPUs one host may report in one pool heartbeat (larger arrays get 413). */

@@ -2,7 +2,7 @@
 // (pool_id, timestamp, gpus[], workers[]) aggregated over every host, plus what the
 // registry knows on its own clock. Kept as schemas so tests and clients can parse it.
 import * as z from "zod";
-import { GpuReportSchema, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
+import { GpuReportFields, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
 import { PoolSettingsSchema } from "./pool-settings.js";
 
 export const SenderStateSchema = z.enum(["fresh", "stale"]);
@@ -16,14 +16,13 @@ const Liveness = {
   clock_skew_ms: z.number().nullable(),
 };
 
-export const SnapshotGpuSchema = GpuReportSchema.and(
-  z.object({
-    host_id: z.string(),
-    /** Edge clock of the heartbeat that carried this reading (`read_at` is the host's own clock). */
-    received_at: z.string(),
-    state: SenderStateSchema,
-  }),
-);
+export const SnapshotGpuSchema = z.object({
+  ...GpuReportFields,
+  host_id: z.string(),
+  /** Edge clock of the heartbeat that carried this reading (`read_at` is the host's own clock). */
+  received_at: z.string(),
+  state: SenderStateSchema,
+});
 
 export const SnapshotWorkerSchema = WorkerReportSchema.extend({
   host_id: z.string().nullable(),

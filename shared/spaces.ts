@@ -2,6 +2,7 @@
 // are a URL string or an object with at least `url`. One bad entry never stops the good
 // ones: the list is parsed entry by entry and the bad ones are reported by index and value.
 import * as z from "zod";
+import { HeaderMapSchema } from "./headers.js";
 import { describeIssues, type FieldIssue } from "./errors.js";
 
 /** Ping intervals by tier. HF puts a free Space to sleep after 48 h without visits. */
@@ -34,7 +35,7 @@ export const SpaceObjectSchema = z
     /** Status codes that count as up; default any 2xx or 3xx. */
     expect_status: z.array(z.number().int().min(100).max(599)).min(1).max(20).optional(),
     timeout_s: z.number().int().min(1).max(30).default(DEFAULT_SPACE_TIMEOUT_S),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "header names are letters, digits and '-'"), z.string().max(1000)).optional(),
+    headers: HeaderMapSchema.optional(),
     tier: z.enum(["hot", "warm", "keep-alive"]).optional(),
     interval_s: z.number().int().min(60).max(86_400).optional(),
     critical: z.boolean().default(false),

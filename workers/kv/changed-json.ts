@@ -2,6 +2,7 @@
 // tick or alarm but parsed only when the text changed: its SHA-256 is compared with the one
 // last looked at (zod takes 10-15 ms for a 2,000-entry list, more than the Free plan's CPU).
 // Callers keep their last good value in force whenever this says the text is unusable.
+import { parseJsonText } from "../../shared/index.js";
 import { sha256Hex } from "../auth/tokens.js";
 
 export type ChangedJson =
@@ -22,9 +23,8 @@ export async function readChangedJson(kv: KVNamespace, key: string, lastHash: st
   const source = text ?? fallback;
   const hash = await sha256Hex(source);
   if (hash === lastHash) return { kind: "unchanged" };
-  try {
-    return { kind: "json", hash, value: JSON.parse(source) as unknown };
-  } catch {
-    return { kind: "error", hash, error: `the stored ${what} is not valid JSON` };
-  }
+  // The same rules as request bodies (depth, no __proto__): KV is written by wrangler too.
+  const parsed = parseJsonText(source);
+  if (parsed.ok) return { kind: "json", hash, value: parsed.value };
+  return { kind: "error", hash, error: parsed.error.code === "invalid_json" ? `the stored ${what} is not valid JSON` : `the stored ${what}: ${parsed.error.message}` };
 }
