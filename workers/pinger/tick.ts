@@ -3,6 +3,7 @@
 // the store in one call. This invocation makes no external fetch, only Durable Object calls
 // (2 to the store, 1 per shard), which count against the 1,000 Cloudflare-service
 // subrequests, not the 50 external ones.
+import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
 import type { TickSummary, Transition } from "./ledger.js";
 import type { PingerSettings } from "./settings.js";
 import { SPACE_STORE_NAME } from "./space-store.js";
@@ -85,9 +86,9 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};
     for (const t of transitions) by[t.to] = (by[t.to] ?? 0) + 1;
-    log("warn", "many spaces changed state", { changes: transitions.length, to: by, first: transitions.slice(0, STORM).map((t) => t.id) });
+    log("warn", "many spaces changed state", { changes: transitions.length, to: by, first: transitions.slice(0, STORM).map((t) => publicUrl(t.id)) });
   } else {
-    for (const t of transitions) log(t.to === "up" ? "info" : "warn", "space state changed", { space: t.id, from: t.from, to: t.to, error: t.error });
+    for (const t of transitions) log(t.to === "up" ? "info" : "warn", "space state changed", { space: publicUrl(t.id), from: t.from, to: t.to, error: t.error === null ? null : publicUrlsIn(t.error) });
   }
   try {
     // After the pings: the Alerter only stores what changed and sends it from its own alarm.

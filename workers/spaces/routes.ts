@@ -5,12 +5,13 @@ import { Hono } from "hono";
 import { readPingerSettings } from "../pinger/settings.js";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
 import { viewerOnly } from "../status/access.js";
+import { publicSpacesReport } from "./public-report.js";
 
 export const spaceRoutes = new Hono<{ Bindings: Env }>();
 
 const store = (env: Env) => env.SPACE_STORE.getByName(SPACE_STORE_NAME);
 
-spaceRoutes.get("/v1/spaces", viewerOnly, async (c) => c.json(await store(c.env).report()));
+spaceRoutes.get("/v1/spaces", viewerOnly, async (c) => c.json(publicSpacesReport(await store(c.env).report())));
 
 spaceRoutes.get("/v1/pinger/health", async (c) => {
   const settings = readPingerSettings(c.env);
