@@ -1,28 +1,42 @@
 // The liveness rules both runtimes share, checked at their edges.
 import { describe, expect, it } from "vitest";
-import { isMassStale, isStale, staleDeadlineAfterRestore, staleWindowMs } from "./liveness.js";
+import { isMassStale, isQuietAtFlush, isStale, seenBoundAfterRestore } from "./liveness.js";
 
-describe("staleDeadlineAfterRestore", () => {
-  const w = staleWindowMs(30, 3);
+describe("seenBoundAfterRestore", () => {
+  const p = 15_000; // the sender's interval
+  const dirty = (flushedAtMs: number) => ({ flushedAtMs, dirty: true, flushIntervalMs: 30_000 });
 
-  it("is exact after a clean flush, however late the object wakes", () => {
-    expect(staleDeadlineAfterRestore(1_000, w, { flushedAtMs: 1_000, dirty: false, flushIntervalMs: 30_000 }, 500_000)).toBe(91_000);
-    expect(staleDeadlineAfterRestore(1_000, w, null, 500_000)).toBe(91_000);
+  it("stands after a clean flush, however late the object wakes", () => {
+    expect(seenBoundAfterRestore(1_000, 1_000, p, { flushedAtMs: 1_000, dirty: false, flushIntervalMs: 30_000 }, 500_000)).toBe(1_000);
+    expect(seenBoundAfterRestore(1_000, 1_000, p, null, 500_000)).toBe(1_000);
+    // an earlier restore's uncertainty is kept
+    expect(seenBoundAfterRestore(1_000, 9_000, p, null, 500_000)).toBe(9_000);
   });
 
-  it("after a dirty flush, is never before a heartbeat that could have gone unwritten", () => {
-    const flush = { flushedAtMs: 10_000, dirty: true, flushIntervalMs: 30_000 };
-    // An unwritten heartbeat came before min(boot, 40_000): the deadline covers it.
-    expect(staleDeadlineAfterRestore(5_000, w, flush, 25_000)).toBe(25_000 + w);
-    expect(staleDeadlineAfterRestore(5_000, w, flush, 999_000)).toBe(40_000 + w);
+  it("after a dirty flush, covers a heartbeat a recently heard sender could have left unwritten", () => {
+    // heard 5 s before the flush: an unwritten heartbeat came before min(boot, flush + 30 s)
+    expect(seenBoundAfterRestore(5_000, 5_000, p, dirty(10_000), 25_000)).toBe(25_000);
+    expect(seenBoundAfterRestore(5_000, 5_000, p, dirty(10_000), 999_000)).toBe(40_000);
   });
 
-  it("cannot be stretched by waking again and again", () => {
-    const flush = { flushedAtMs: 10_000, dirty: true, flushIntervalMs: 30_000 };
-    const wakes = [50_000, 100_000, 1_000_000].map((boot) => staleDeadlineAfterRestore(10_000, w, flush, boot));
-    expect(new Set(wakes)).toEqual(new Set([40_000 + w]));
+  it("is exact for a sender quiet for 1.5 intervals before the flush (its next heartbeat would have flushed)", () => {
+    expect(isQuietAtFlush(0, p, 22_501)).toBe(true);
+    expect(isQuietAtFlush(0, p, 22_500)).toBe(false);
+    expect(seenBoundAfterRestore(0, 0, p, dirty(30_000), 100_000)).toBe(0);
+  });
+
+  it("cannot be stretched by restarts: once a sender is quiet, later dirty flushes leave its bound alone", () => {
+    let bound = seenBoundAfterRestore(10_000, 10_000, p, dirty(10_000), 12_000); // restart 1
+    expect(bound).toBe(12_000);
+    // restarts 2 and 3, each after dirty flushes written by the instance before (the sender silent since 10 s)
+    for (const [flushAt, boot] of [[34_000, 40_000], [60_000, 70_000]] as const) bound = seenBoundAfterRestore(10_000, bound, p, dirty(flushAt), boot);
+    expect(bound).toBe(12_000);
+    // within flush interval + 1.5 intervals of the real last heartbeat, whatever happens
+    expect(bound - 10_000).toBeLessThanOrEqual(30_000 + 1.5 * p);
   });
 });
+
+
 
 describe("isStale and isMassStale", () => {
   it("is stale at exactly the window", () => {

@@ -1,7 +1,7 @@
 // Helpers for edge tests: HTTP through the Worker's own fetch handler, pools created
 // through the admin API, and a frozen clock the Durable Objects share with the tests.
 import { exports, env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { vi } from "vitest";
 import { PoolSnapshotSchema, type PoolSnapshot } from "../shared/index.js";
 import { TEST_ADMIN_TOKEN } from "./constants.js";
@@ -120,4 +120,19 @@ export function poolHeartbeat(poolId: string, hostId: string, workers: string[],
     workers: workers.map((id) => ({ id, status: "idle", model_ref: "llama-7b", vram_bytes: 1, gpu_id: 0, uri: "http://127.0.0.1:8001", capabilities: ["text-gen"], protocol: "sse" })),
     ...extra,
   };
+}
+
+/**
+ * A pool's object dies the way kill -9 or a crash takes it: no closing flush (its timer is
+ * dropped; a pending timer would also hold off the eviction). Wakes at the next request.
+ */
+export async function killPool(poolId: string): Promise<void> {
+  const stub = env.POOLS.getByName(poolId);
+  await runInDurableObject(stub, (instance: { stopClosingFlush?(): void }) => instance.stopClosingFlush?.());
+  await evictDurableObject(stub);
+}
+
+/** Quiet for a while (the frozen clock moved on): the object's closing flush runs, as its timer would. */
+export async function closeBurst(poolId: string): Promise<boolean> {
+  return runInDurableObject(env.POOLS.getByName(poolId), (instance: { closeBurst?(): boolean }) => instance.closeBurst?.() ?? false);
 }

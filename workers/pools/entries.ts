@@ -15,6 +15,11 @@ import type { HostRow, WorkerRow } from "./registry-store.js";
 export interface Liveness {
   /** Edge clock of the last accepted heartbeat. */
   lastSeen: number;
+  /**
+   * The latest time the sender may have been heard: lastSeen, or later after a restore that
+   * could not rule out an unwritten heartbeat (shared/liveness.ts). Deadlines count from it.
+   */
+  seenBound: number;
   /** Whether the sender has a row yet (a new sender's first heartbeat writes it). */
   persisted: boolean;
   /** Fresh: when it goes stale. Stale: when it is evicted. */
@@ -53,6 +58,8 @@ export interface HostEntry extends Liveness {
 export type Entry = WorkerEntry | HostEntry;
 
 export interface Windows {
+  workerIntervalMs: number;
+  hostIntervalMs: number;
   workerStaleMs: number;
   hostStaleMs: number;
   evictMs: number;
@@ -60,6 +67,8 @@ export interface Windows {
 
 export function windowsOf(s: PoolSettings): Windows {
   return {
+    workerIntervalMs: s.worker_interval_s * 1000,
+    hostIntervalMs: s.pool_interval_s * 1000,
     workerStaleMs: staleWindowMs(s.worker_interval_s, s.stale_after_missed),
     hostStaleMs: staleWindowMs(s.pool_interval_s, s.stale_after_missed),
     evictMs: s.evict_after_s * 1000,
@@ -68,6 +77,10 @@ export function windowsOf(s: PoolSettings): Windows {
 
 export function staleWindowOf(e: Entry, w: Windows): number {
   return e.kind === "worker" ? w.workerStaleMs : w.hostStaleMs;
+}
+
+export function intervalOf(e: Entry, w: Windows): number {
+  return e.kind === "worker" ? w.workerIntervalMs : w.hostIntervalMs;
 }
 
 export function subjectOf(e: Entry): string {
@@ -91,10 +104,11 @@ export function hostKeyOf(gpus: GpuReport[], sidecarVersion: string | null): str
 export function touch(e: Liveness, now: number, senderTs: number, windowMs: number, seenAt = now): { skewStarted: boolean } {
   const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
   e.lastSeen = e.persisted ? Math.max(e.lastSeen, seenAt) : seenAt;
+  e.seenBound = e.persisted ? Math.max(e.seenBound, e.lastSeen) : e.lastSeen;
   e.senderTs = Math.min(senderTs, now);
   e.skewMs = senderTs - now;
   e.state = "fresh";
-  e.deadline = e.lastSeen + windowMs;
+  e.deadline = e.seenBound + windowMs;
   return { skewStarted: !wasSkewed && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS };
 }
 

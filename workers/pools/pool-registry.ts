@@ -7,6 +7,7 @@ import {
   PoolSettingsSchema,
   validate,
   type PoolEvent,
+  type FlushRecord,
   type PoolSettings,
   type PoolSettingsPatch,
   type PoolSnapshot,
@@ -19,7 +20,7 @@ import { PoolState, type HeartbeatAck } from "./pool-state.js";
 import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type HeartbeatCounters, type TokenRow } from "./registry-store.js";
 import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
-import { FlushPolicy, packChunks } from "./volatile.js";
+import { FlushPolicy, HOT_GAP_MS, packChunks } from "./volatile.js";
 import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
@@ -79,6 +80,11 @@ export class PoolRegistry extends DurableObject<Env> {
   /** Events up to this number have been handed to the Alerter. */
   private alertSeq = 0;
   private forwarding: Promise<void> | null = null;
+  /** The closing flush's timer, and how many times it found heartbeats still coming. */
+  private closing: ReturnType<typeof setTimeout> | null = null;
+  private closingTries = 0;
+  /** This instance wrote the dirty flush record now in storage (so it holds what it left out). */
+  private holdsUnwritten = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -191,18 +197,61 @@ export class PoolRegistry extends DurableObject<Env> {
     this.heartbeats += 1;
     if (outcome.value.status === "ignored") this.countRejected("out_of_order");
     else this.pool.counters.accepted += 1;
+    const force = this.pool.takeFlushNeeded();
     if (outcome.value.status === "accepted") {
-      const record = this.flush.decide(now, this.pool.settings.flush_interval_s * 1000);
-      if (record !== null) {
-        this.store.writeVolatile(packChunks(this.pool), record);
-        this.flush.last = record;
-      }
+      const record = this.flush.decide(now, this.pool.settings.flush_interval_s * 1000, force);
+      if (record !== null) this.writeFlush(record);
     }
     // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
     if (wakeBy !== null) await this.wakeBy(wakeBy);
     // Not awaited: the heartbeat's answer never waits for alerting.
     if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string, edge_sidecar_version: EDGE_SIDECAR_VERSION } };
+  }
+
+  private writeFlush(record: FlushRecord): void {
+    this.store.writeVolatile(packChunks(this.pool), record);
+    this.flush.last = record;
+    this.pool.lastFlushAt = record.flushedAtMs;
+    this.holdsUnwritten = record.dirty;
+    if (record.dirty) {
+      this.closingTries = 0;
+      this.scheduleClosingFlush(HOT_GAP_MS + 1000);
+    }
+  }
+
+  private scheduleClosingFlush(delayMs: number): void {
+    if (this.closing !== null) return;
+    this.closing = setTimeout(() => {
+      this.closing = null;
+      this.closeBurst();
+    }, delayMs);
+  }
+
+  /**
+   * Once heartbeats pause, writes a clean flush while this instance still holds every
+   * heartbeat it applied: Cloudflare drops an idle object after about 10 s, and the next
+   * instance's deadlines are then exact. Run by its timer after each dirty flush (tests call
+   * it directly, their clock being frozen). Gives up after 30 tries while heartbeats keep
+   * coming: the next dirty flush starts it again.
+   */
+  closeBurst(): boolean {
+    const last = this.flush.last;
+    if (last === null || !last.dirty || !this.holdsUnwritten) return false;
+    const now = Date.now();
+    const idle = this.flush.idleFor(now);
+    if (idle < HOT_GAP_MS) {
+      if (++this.closingTries < 30) this.scheduleClosingFlush(HOT_GAP_MS - idle + 1000);
+      return false;
+    }
+    this.writeFlush({ flushedAtMs: now, dirty: false, flushIntervalMs: last.flushIntervalMs });
+    return true;
+  }
+
+  /** Drops the closing flush's timer: what a kill does (tests model one with it before evicting). */
+  stopClosingFlush(): void {
+    if (this.closing !== null) clearTimeout(this.closing);
+    this.closing = null;
   }
 
   /** Counts a refused heartbeat of an authenticated caller (never one that is not). */
@@ -339,6 +388,9 @@ export class PoolRegistry extends DurableObject<Env> {
     this.store = new RegistryStore(this.ctx.storage.sql);
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
+    this.holdsUnwritten = false;
+    if (this.closing !== null) clearTimeout(this.closing);
+    this.closing = null;
     this.poolId = null;
     this.alertSeq = 0;
     this.tokens.clear();

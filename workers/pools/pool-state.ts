@@ -5,7 +5,8 @@ import {
   DEFAULT_HOST_ID,
   MAX_HOSTS_PER_POOL,
   MAX_WORKERS_PER_POOL,
-  staleDeadlineAfterRestore,
+  isQuietAtFlush,
+  seenBoundAfterRestore,
   type FlushRecord,
   type PoolHeartbeat,
   type PoolSettings,
@@ -18,6 +19,7 @@ import type { Outcome } from "../http/errors.js";
 import {
   durableKeyOf,
   hostKeyOf,
+  intervalOf,
   hostRow,
   staleWindowOf,
   subjectOf,
@@ -50,6 +52,10 @@ export class PoolState {
   windows: Windows;
   /** Why evictions are held (the mass-staleness guard), as decided by the last sweep; null when they are not. */
   evictionHold: string | null = null;
+  /** When volatile state was last written (set by the registry); quiet senders are judged against it. */
+  lastFlushAt: number | null = null;
+  /** A quiet sender was heard: the registry must flush now (see isQuietAtFlush). */
+  private flushNeeded = false;
 
   constructor(
     readonly store: RegistryStore,
@@ -66,7 +72,7 @@ export class PoolState {
       this.workers.set(row.id, {
         kind: "worker", id: row.id, hostId: row.host_id, report, health,
         durableKey: durableKeyOf(report, row.host_id, health),
-        lastSeen: row.last_seen, persisted: true, state: row.state, deadline: 0,
+        lastSeen: row.last_seen, seenBound: row.last_seen, persisted: true, state: row.state, deadline: 0,
         senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
       });
     }
@@ -75,17 +81,20 @@ export class PoolState {
       this.hosts.set(row.id, {
         kind: "host", id: row.id, gpus, gpusReceivedAt: row.gpus_received_at, sidecarVersion: row.sidecar_version,
         durableKey: hostKeyOf(gpus, row.sidecar_version),
-        lastSeen: row.last_seen, persisted: true, state: row.state, deadline: 0,
+        lastSeen: row.last_seen, seenBound: row.last_seen, persisted: true, state: row.state, deadline: 0,
         senderTs: row.sender_ts, skewMs: null, joinedAt: row.joined_at,
       });
     }
     const { flush, chunks } = this.store.loadVolatile();
     unpackChunks(this, chunks);
+    this.lastFlushAt = flush?.flushedAtMs ?? null;
     for (const e of this.entries()) {
       // Stale senders were written with their exact last-seen time, so eviction stays on schedule.
-      e.deadline = e.state === "stale"
-        ? e.lastSeen + this.windows.evictMs
-        : staleDeadlineAfterRestore(e.lastSeen, staleWindowOf(e, this.windows), flush, now);
+      if (e.state === "stale") e.deadline = e.lastSeen + this.windows.evictMs;
+      else {
+        e.seenBound = seenBoundAfterRestore(e.lastSeen, e.seenBound, intervalOf(e, this.windows), flush, now);
+        e.deadline = e.seenBound + staleWindowOf(e, this.windows);
+      }
     }
     return flush;
   }
@@ -173,7 +182,7 @@ export class PoolState {
       if (t !== null && (wakeBy === null || t < wakeBy)) wakeBy = t;
     };
     if (host === undefined) {
-      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, sidecarVersion: null, durableKey: "", lastSeen: now, persisted: false,
+      host = { kind: "host", id: hostId, gpus: [], gpusReceivedAt: now, sidecarVersion: null, durableKey: "", lastSeen: now, seenBound: now, persisted: false,
         deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now };
       this.hosts.set(hostId, host);
       events.add("joined", subjectOf(host), { gpus: hb.gpus.length, workers: hb.workers.length });
@@ -225,6 +234,7 @@ export class PoolState {
   private refresh(e: Entry, now: number, senderTs: number, events: EventBatch, update: () => string, relayed = false, seenAt = now): number | null {
     const before = e.durableKey;
     const isNew = !e.persisted;
+    if (!isNew && isQuietAtFlush(e.lastSeen, intervalOf(e, this.windows), this.lastFlushAt)) this.flushNeeded = true;
     const wasStale = e.state === "stale";
     const key = update();
     e.durableKey = key;
@@ -237,6 +247,13 @@ export class PoolState {
       else this.store.putHost(hostRow(e));
     }
     return isNew || wasStale ? e.deadline : null;
+  }
+
+  /** Whether the heartbeat just applied must be flushed now; resets the flag. */
+  takeFlushNeeded(): boolean {
+    const needed = this.flushNeeded;
+    this.flushNeeded = false;
+    return needed;
   }
 
   /** Removes a host; one that leaves (or is removed by the admin) takes its relayed workers with it. */
@@ -276,7 +293,7 @@ export class PoolState {
 function newWorker(id: string, hostId: string | null, report: WorkerReport, health: HealthStatus | null, now: number): WorkerEntry {
   return {
     kind: "worker", id, hostId, report, health, durableKey: durableKeyOf(report, hostId, health),
-    lastSeen: now, persisted: false, deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now,
+    lastSeen: now, seenBound: now, persisted: false, deadline: 0, state: "fresh", senderTs: null, skewMs: null, joinedAt: now,
   };
 }
 

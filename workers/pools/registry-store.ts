@@ -62,10 +62,10 @@ export interface TokenRow {
  * worker status and GPU readings. Written together by a flush, never per heartbeat.
  */
 export interface VolatileChunk {
-  /** worker id -> [last_seen, sender_ts, status] */
-  w: Record<string, [number, number | null, string]>;
-  /** host id -> [last_seen, sender_ts, gpus, gpus_received_at] */
-  h: Record<string, [number, number | null, GpuReport[], number]>;
+  /** worker id -> [last_seen, sender_ts, status, seen_bound when later than last_seen] */
+  w: Record<string, [number, number | null, string, number?]>;
+  /** host id -> [last_seen, sender_ts, gpus, gpus_received_at, seen_bound when later than last_seen] */
+  h: Record<string, [number, number | null, GpuReport[], number, number?]>;
   /** Heartbeat counters (first chunk only), so /metrics counts survive hibernation. */
   c?: HeartbeatCounters;
 }

@@ -2,9 +2,8 @@
 // is rebuilt from storage often. Nothing that matters may be lost, no live sender may be
 // marked stale because of it, and dead ones must still go stale on time.
 import { env } from "cloudflare:workers";
-import { evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ADMIN, advance, api, beat, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
+import { ADMIN, advance, api, beat, closeBurst, createPool, events, freezeClock, killPool, poolHeartbeat, runAlarm, snapshot, stats, workerHeartbeat } from "../../test/helpers.js";
 
 afterEach(() => vi.useRealTimers());
 
@@ -12,13 +11,17 @@ const T0 = "2031-05-01T00:00:00Z";
 
 /** Evicts the object from memory and wakes it again at the current (frozen) time. */
 async function restart(poolId: string): Promise<void> {
-  await evictDurableObject(env.POOLS.getByName(poolId));
+  await killPool(poolId);
   await stats(poolId);
 }
 
-/** Hibernation: the object leaves memory and stays out until its next request or alarm. */
+/**
+ * Hibernation: idle, the object writes its closing flush (its timer; called here because the
+ * clock is frozen), leaves memory and stays out until its next request or alarm.
+ */
 async function hibernate(poolId: string): Promise<void> {
-  await evictDurableObject(env.POOLS.getByName(poolId));
+  await closeBurst(poolId);
+  await killPool(poolId);
 }
 
 /** Busy: three workers heartbeating a second apart, so only some heartbeats are written (every 30 s). Returns the last one's time. */

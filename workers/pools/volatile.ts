@@ -22,12 +22,13 @@ export function packChunks(pool: PoolState): VolatileChunk[] {
       current = { w: {}, h: {} };
     }
   };
+  // A bound past lastSeen (left by a restore) rides along, so the next restore keeps it.
   for (const h of pool.hosts.values()) {
-    current.h[h.id] = [h.lastSeen, h.senderTs, h.gpus, h.gpusReceivedAt];
+    current.h[h.id] = h.seenBound > h.lastSeen ? [h.lastSeen, h.senderTs, h.gpus, h.gpusReceivedAt, h.seenBound] : [h.lastSeen, h.senderTs, h.gpus, h.gpusReceivedAt];
     next();
   }
   for (const w of pool.workers.values()) {
-    current.w[w.id] = [w.lastSeen, w.senderTs, w.report.status];
+    current.w[w.id] = w.seenBound > w.lastSeen ? [w.lastSeen, w.senderTs, w.report.status, w.seenBound] : [w.lastSeen, w.senderTs, w.report.status];
     next();
   }
   if (n % SENDERS_PER_FLUSH_ROW !== 0 || chunks.length === 0) chunks.push(current);
@@ -38,17 +39,19 @@ export function packChunks(pool: PoolState): VolatileChunk[] {
 export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
   if (chunks[0]?.c !== undefined) pool.counters = chunks[0].c;
   for (const chunk of chunks) {
-    for (const [id, [lastSeen, senderTs, status]] of Object.entries(chunk.w)) {
+    for (const [id, [lastSeen, senderTs, status, bound]] of Object.entries(chunk.w)) {
       const w = pool.workers.get(id);
       if (w === undefined || lastSeen < w.lastSeen) continue;
       w.lastSeen = lastSeen;
+      w.seenBound = Math.max(lastSeen, bound ?? lastSeen);
       w.senderTs = senderTs;
       w.report = { ...w.report, status };
     }
-    for (const [id, [lastSeen, senderTs, gpus, receivedAt]] of Object.entries(chunk.h)) {
+    for (const [id, [lastSeen, senderTs, gpus, receivedAt, bound]] of Object.entries(chunk.h)) {
       const h = pool.hosts.get(id);
       if (h === undefined || lastSeen < h.lastSeen) continue;
       h.lastSeen = lastSeen;
+      h.seenBound = Math.max(lastSeen, bound ?? lastSeen);
       h.senderTs = senderTs;
       h.gpus = gpus;
       h.gpusReceivedAt = receivedAt;
@@ -72,11 +75,17 @@ export class FlushPolicy {
 
   constructor(public last: FlushRecord | null) {}
 
-  decide(now: number, intervalMs: number): FlushRecord | null {
+  /** How long since the last heartbeat this instance applied (Infinity: none yet). */
+  idleFor(now: number): number {
+    return this.lastRequestAt === null ? Infinity : now - this.lastRequestAt;
+  }
+
+  /** `force`: a quiet sender was heard (its heartbeat must not stay unwritten). */
+  decide(now: number, intervalMs: number, force = false): FlushRecord | null {
     const hot = this.lastRequestAt !== null && now - this.lastRequestAt < HOT_GAP_MS;
     this.lastRequestAt = now;
     const last = this.last;
-    const due = !hot || last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
+    const due = force || !hot || last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
     return due ? { flushedAtMs: now, dirty: hot, flushIntervalMs: intervalMs } : null;
   }
 }
