@@ -8,7 +8,8 @@ export interface FieldIssue {
 }
 
 export function fieldPath(path: ReadonlyArray<PropertyKey>, root = "(body)"): string {
-  return path.length === 0 ? root : path.map(String).join(".");
+  // An empty key is named as "" so the field is never an empty string (found by the property test).
+  return path.length === 0 ? root : path.map((p) => (String(p) === "" ? '""' : String(p))).join(".");
 }
 
 export function describeIssues(error: z.ZodError, root = "(body)"): FieldIssue[] {
