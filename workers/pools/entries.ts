@@ -26,9 +26,9 @@ export interface Liveness {
   deadline: number;
   state: LivenessState;
   /**
-   * Orders heartbeats: the sender's own timestamp of the last accepted one, but never later
-   * than the edge's clock when it arrived, so a clock far ahead (or a forged year 9999)
-   * cannot make the sender's later, correct heartbeats look old.
+   * Orders heartbeats: the sender's own timestamp of the last accepted one; null (nothing to
+   * order by) when that timestamp was more than CLOCK_SKEW_WARN_MS ahead of the edge's clock,
+   * so a clock far ahead (or a forged year 9999) cannot make later heartbeats look old.
    */
   senderTs: number | null;
   skewMs: number | null;
@@ -105,7 +105,7 @@ export function touch(e: Liveness, now: number, senderTs: number, windowMs: numb
   const wasSkewed = e.skewMs !== null && Math.abs(e.skewMs) > CLOCK_SKEW_WARN_MS;
   e.lastSeen = e.persisted ? Math.max(e.lastSeen, seenAt) : seenAt;
   e.seenBound = e.persisted ? Math.max(e.seenBound, e.lastSeen) : e.lastSeen;
-  e.senderTs = Math.min(senderTs, now);
+  e.senderTs = senderTs > now + CLOCK_SKEW_WARN_MS ? null : senderTs;
   e.skewMs = senderTs - now;
   e.state = "fresh";
   e.deadline = e.seenBound + windowMs;

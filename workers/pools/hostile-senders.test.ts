@@ -14,10 +14,13 @@ const metricsLine = async (pool: string) => {
 
 describe("sender clocks", () => {
   it("a far-future timestamp is accepted as skew and never makes later, correct heartbeats look old", async () => {
-    freezeClock("2026-11-01T00:00:00Z");
+    freezeClock("2026-11-01T00:00:00.600Z");
     const token = await createPool("future");
     const far = { ...poolHeartbeat("future", "h1", ["w1"]), timestamp: "9999-12-31T23:59:59Z" };
     expect((await api("POST", "/v2/pools/future/heartbeat", { token, json: far })).body.status).toBe("accepted");
+    // Right after, a timestamp with whole seconds (as the seed writes them) is a little behind the edge's clock.
+    const seedStyle = { ...poolHeartbeat("future", "h1", ["w1"]), timestamp: "2026-11-01T00:00:00Z" };
+    expect((await api("POST", "/v2/pools/future/heartbeat", { token, json: seedStyle })).body.status).toBe("accepted");
     expect((await api("POST", "/v1/heartbeat", { token, json: workerHeartbeat("w2", "9999-12-31T23:59:59Z") })).body.status).toBe("accepted");
     for (let i = 0; i < 3; i++) {
       advance(15);
@@ -25,7 +28,7 @@ describe("sender clocks", () => {
       expect((await beat(token, "w2")).status).toBe("accepted");
     }
     const snap = await snapshot("future");
-    expect(snap.hosts[0]).toMatchObject({ state: "fresh", age_s: 0, clock_skew_ms: 0 });
+    expect(snap.hosts[0]).toMatchObject({ state: "fresh", age_s: 0 });
     expect(snap.workers.map((w) => [w.id, w.state, w.age_s])).toEqual([["w1", "fresh", 0], ["w2", "fresh", 0]]);
     expect((await events("future")).filter((e) => e.kind === "skew").map((e) => e.subject)).toEqual(["host:h1", "worker:w2"]);
   });
