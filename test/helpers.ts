@@ -128,11 +128,11 @@ export function poolHeartbeat(poolId: string, hostId: string, workers: string[],
  */
 export async function killPool(poolId: string): Promise<void> {
   const stub = env.POOLS.getByName(poolId);
-  await runInDurableObject(stub, (instance: { stopClosingFlush?(): void }) => instance.stopClosingFlush?.());
+  await runInDurableObject(stub, (instance: { stopClosingFlush(): void }) => instance.stopClosingFlush());
   await evictDurableObject(stub);
 }
 
 /** Quiet for a while (the frozen clock moved on): the object's closing flush runs, as its timer would. */
 export async function closeBurst(poolId: string): Promise<boolean> {
-  return runInDurableObject(env.POOLS.getByName(poolId), (instance: { closeBurst?(): boolean }) => instance.closeBurst?.() ?? false);
+  return runInDurableObject(env.POOLS.getByName(poolId), (instance: { closeBurst(): boolean }) => instance.closeBurst());
 }

@@ -12,7 +12,7 @@ import {
   type PoolSettingsPatch,
   type PoolSnapshot,
 } from "../../shared/index.js";
-import type { BodyText } from "../http/body.js";
+import type { BodyError, BodyText } from "../http/body.js";
 import { judgePoolHeartbeat, judgeWorkerHeartbeat } from "./heartbeat-body.js";
 import type { Outcome } from "../http/errors.js";
 import { fixedLengthEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
@@ -80,11 +80,9 @@ export class PoolRegistry extends DurableObject<Env> {
   /** Events up to this number have been handed to the Alerter. */
   private alertSeq = 0;
   private forwarding: Promise<void> | null = null;
-  /** The closing flush's timer, and how many times it found heartbeats still coming. */
+  /** The closing flush's timer (FlushPolicy.closing), and how many times it found heartbeats still coming. */
   private closing: ReturnType<typeof setTimeout> | null = null;
   private closingTries = 0;
-  /** This instance wrote the dirty flush record now in storage (so it holds what it left out). */
-  private holdsUnwritten = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -176,7 +174,7 @@ export class PoolRegistry extends DurableObject<Env> {
    */
   private async heartbeat<H>(
     access: PoolAccess,
-    judge: () => { ok: true; value: H } | { ok: false; error: { status: 400 | 413; code: string; message: string; field: string } },
+    judge: () => { ok: true; value: H } | { ok: false; error: BodyError },
     apply: (hb: H, now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
   ): Promise<Outcome<Ack>> {
     const auth = await this.authorize(access);
@@ -211,9 +209,8 @@ export class PoolRegistry extends DurableObject<Env> {
 
   private writeFlush(record: FlushRecord): void {
     this.store.writeVolatile(packChunks(this.pool), record);
-    this.flush.last = record;
+    this.flush.wrote(record);
     this.pool.lastFlushAt = record.flushedAtMs;
-    this.holdsUnwritten = record.dirty;
     if (record.dirty) {
       this.closingTries = 0;
       this.scheduleClosingFlush(HOT_GAP_MS + 1000);
@@ -229,22 +226,18 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   /**
-   * Once heartbeats pause, writes a clean flush while this instance still holds every
-   * heartbeat it applied: Cloudflare drops an idle object after about 10 s, and the next
-   * instance's deadlines are then exact. Run by its timer after each dirty flush (tests call
-   * it directly, their clock being frozen). Gives up after 30 tries while heartbeats keep
+   * The closing flush (FlushPolicy.closing), run by its timer after each dirty flush; tests
+   * call it directly, their clock being frozen. Gives up after 30 tries while heartbeats keep
    * coming: the next dirty flush starts it again.
    */
   closeBurst(): boolean {
-    const last = this.flush.last;
-    if (last === null || !last.dirty || !this.holdsUnwritten) return false;
-    const now = Date.now();
-    const idle = this.flush.idleFor(now);
-    if (idle < HOT_GAP_MS) {
-      if (++this.closingTries < 30) this.scheduleClosingFlush(HOT_GAP_MS - idle + 1000);
+    const next = this.flush.closing(Date.now());
+    if (next === null) return false;
+    if ("waitMs" in next) {
+      if (++this.closingTries < 30) this.scheduleClosingFlush(next.waitMs);
       return false;
     }
-    this.writeFlush({ flushedAtMs: now, dirty: false, flushIntervalMs: last.flushIntervalMs });
+    this.writeFlush(next.record);
     return true;
   }
 
@@ -388,7 +381,6 @@ export class PoolRegistry extends DurableObject<Env> {
     this.store = new RegistryStore(this.ctx.storage.sql);
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
-    this.holdsUnwritten = false;
     if (this.closing !== null) clearTimeout(this.closing);
     this.closing = null;
     this.poolId = null;

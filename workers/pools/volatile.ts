@@ -72,8 +72,30 @@ export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
  */
 export class FlushPolicy {
   private lastRequestAt: number | null = null;
+  /** This instance wrote the dirty record now in storage, so it holds what that record left out. */
+  private holdsUnwritten = false;
 
   constructor(public last: FlushRecord | null) {}
+
+  /** A record this instance has just written. */
+  wrote(record: FlushRecord): void {
+    this.last = record;
+    this.holdsUnwritten = record.dirty;
+  }
+
+  /**
+   * Closing a burst: once requests have paused for HOT_GAP_MS, the clean record to write while
+   * this instance still holds every heartbeat (Cloudflare drops an idle object after about
+   * 10 s; the next one's deadlines are then exact). `waitMs` while requests still come; null
+   * when there is nothing to close (the last record is clean, or was written by an earlier instance).
+   */
+  closing(now: number): { record: FlushRecord } | { waitMs: number } | null {
+    const last = this.last;
+    if (last === null || !last.dirty || !this.holdsUnwritten) return null;
+    const idle = this.idleFor(now);
+    if (idle < HOT_GAP_MS) return { waitMs: HOT_GAP_MS - idle + 1000 };
+    return { record: { flushedAtMs: now, dirty: false, flushIntervalMs: last.flushIntervalMs } };
+  }
 
   /** How long since the last heartbeat this instance applied (Infinity: none yet). */
   idleFor(now: number): number {
