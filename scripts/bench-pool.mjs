@@ -27,8 +27,8 @@ try {
     const pool = `bench-${workers}`;
     // A long interval, so workers the paced phases do not reach (100/s refreshes 2,000 of
     // 10,000 in 20 s) stay fresh: this measures steady heartbeats, not mass staleness.
-    await fetch(`${edge.base}/v1/admin/pools/${pool}/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ worker_interval_s: 600, evict_after_s: 7200 }) });
     const issued = await (await fetch(`${edge.base}/v1/admin/pools/${pool}/tokens`, { method: "POST", headers: admin, body: "{}" })).json();
+    await fetch(`${edge.base}/v1/admin/pools/${pool}/settings`, { method: "PATCH", headers: admin, body: JSON.stringify({ worker_interval_s: 600, evict_after_s: 7200 }) });
     const headers = { authorization: `Bearer ${issued.token}`, "content-type": "application/json" };
     const beat = (i) => ({
       url: `${edge.base}/v1/heartbeat`,

@@ -62,12 +62,12 @@ export async function api<T = any>(
 
 /** Creates a pool (optionally with timing) and returns a fresh pool token for it. */
 export async function createPool(poolId: string, settings?: Record<string, number>): Promise<string> {
-  if (settings !== undefined) {
-    const res = await api("PATCH", `/v1/admin/pools/${poolId}/settings`, { token: ADMIN, json: settings });
-    if (res.status !== 200) throw new Error(`settings: ${JSON.stringify(res.body)}`);
-  }
   const res = await api("POST", `/v1/admin/pools/${poolId}/tokens`, { token: ADMIN, json: { label: "test" } });
   if (res.status !== 201) throw new Error(`token: ${JSON.stringify(res.body)}`);
+  if (settings !== undefined) {
+    const patched = await api("PATCH", `/v1/admin/pools/${poolId}/settings`, { token: ADMIN, json: settings });
+    if (patched.status !== 200) throw new Error(`settings: ${JSON.stringify(patched.body)}`);
+  }
   return res.body.token as string;
 }
 

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { requireAdmin } from "./auth/access.js";
 import { ApiError, onError } from "./http/errors.js";
+import { allowedMethods } from "./http/methods.js";
 import { adminAlertRoutes } from "./alerts/admin-routes.js";
 import { adminPoolRoutes } from "./pools/admin-routes.js";
 import { poolRoutes } from "./pools/routes.js";
@@ -13,7 +14,12 @@ import { openApiRoutes } from "./openapi/routes.js";
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
-app.notFound((c) => c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404));
+app.notFound((c) => {
+  const allowed = allowedMethods(app, c.req.path);
+  if (allowed.length === 0) return c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404);
+  c.header("allow", allowed.join(", "));
+  return c.json(new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(", ")}`).toBody(), 405);
+});
 
 app.get("/health", (c) => c.json({ status: "alive" }));
 // One guard for every admin route, whichever feature router serves it (a guard per router

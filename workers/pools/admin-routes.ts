@@ -3,7 +3,8 @@
 //   GET    /v1/admin/pools/:id/tokens            list tokens (never the secrets)
 //   DELETE /v1/admin/pools/:id/tokens/:token_id  revoke
 //   GET    /v1/admin/pools/:id/settings          timing
-//   PATCH  /v1/admin/pools/:id/settings          change timing (partial); creates the pool
+//   PATCH  /v1/admin/pools/:id/settings          change timing (partial); 404 for a pool that does not exist
+//   PUT    /v1/admin/pools/:id                   create the pool (201; 200 when it exists)
 //   GET    /v1/admin/pools/:id/stats             heartbeats and SQLite rows written since start
 //   DELETE /v1/admin/pools/:id/workers/:worker_id  evict a worker now (also while evictions are held)
 //   DELETE /v1/admin/pools/:id/hosts/:host_id      evict a host and the workers it relays
@@ -50,14 +51,12 @@ adminPoolRoutes.get("/v1/admin/pools/:id/settings", async (c) => {
 adminPoolRoutes.patch("/v1/admin/pools/:id/settings", async (c) => {
   const poolId = poolIdParam(c);
   const patch = await parseJsonBody(c, PoolSettingsPatchSchema);
-  const settings = unwrap(await poolStub(c.env, poolId).updateSettings(poolId, patch));
-  await c.env.POOL_INDEX.getByName("index").add(poolId);
-  return c.json(settings);
+  return c.json(unwrap(await poolStub(c.env, poolId).updateSettings(patch)));
 });
 
 adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
   const poolId = poolIdParam(c);
-  return c.json(await poolStub(c.env, poolId).stats());
+  return c.json(unwrap(await poolStub(c.env, poolId).stats()));
 });
 
 for (const kind of ["worker", "host"] as const) {
@@ -68,11 +67,18 @@ for (const kind of ["worker", "host"] as const) {
   });
 }
 
+adminPoolRoutes.put("/v1/admin/pools/:id", async (c) => {
+  const poolId = poolIdParam(c);
+  const created = await poolStub(c.env, poolId).create(poolId);
+  await c.env.POOL_INDEX.getByName("index").add(poolId);
+  return c.json({ pool_id: poolId, created }, created ? 201 : 200);
+});
+
 adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
-  await poolStub(c.env, poolId).destroy();
+  const deleted = unwrap(await poolStub(c.env, poolId).destroy());
   await c.env.POOL_INDEX.getByName("index").remove(poolId);
   // Its open incidents close with it (or they would be reminded of forever).
   await c.env.ALERTS.getByName(ALERTER_NAME).closeMatching([`worker:${poolId}/`, `host:${poolId}/`, `pool:${poolId}`], `Pool "${poolId}" was deleted`);
-  return c.json({ pool_id: poolId, deleted: true });
+  return c.json(deleted);
 });

@@ -301,12 +301,13 @@ export class PoolRegistry extends DurableObject<Env> {
 
   // ---- Admin (the Worker has already checked ADMIN_TOKEN) ----
 
-  /** Creates the pool if needed; idempotent. */
-  async create(poolId: string): Promise<void> {
-    if (this.poolId === poolId) return;
+  /** Creates the pool if needed; idempotent. Returns whether it was new. */
+  async create(poolId: string): Promise<boolean> {
+    if (this.poolId === poolId) return false;
     this.poolId = poolId;
     this.store.setMeta("pool_id", poolId);
     this.store.setMeta("alert_seq", String(this.alertSeq));
+    return true;
   }
 
   async issueToken(poolId: string, label: string | null): Promise<{ token: string } & TokenInfo> {
@@ -339,10 +340,11 @@ export class PoolRegistry extends DurableObject<Env> {
     return { ok: true, value: this.pool.settings };
   }
 
-  async updateSettings(poolId: string, patch: PoolSettingsPatch): Promise<Outcome<PoolSettings>> {
+  /** Changes an existing pool's settings (a typo in the pool id is a 404, never a new pool). */
+  async updateSettings(patch: PoolSettingsPatch): Promise<Outcome<PoolSettings>> {
+    if (this.poolId === null) return noSuchPool();
     const merged = validate(PoolSettingsSchema, { ...this.pool.settings, ...patch });
     if (!merged.ok) return { ok: false, status: 400, ...merged.error };
-    await this.create(poolId);
     this.store.setMeta("settings", JSON.stringify(merged.value));
     this.pool.updateSettings(merged.value);
     this.armedAt = null;
@@ -362,8 +364,9 @@ export class PoolRegistry extends DurableObject<Env> {
     return { pool_id: this.poolId, ...this.pool.counts(), eviction_suspended: this.pool.evictionHold !== null };
   }
 
-  async stats(): Promise<PoolStats> {
-    return {
+  async stats(): Promise<Outcome<PoolStats>> {
+    if (this.poolId === null) return noSuchPool();
+    return { ok: true, value: {
       pool_id: this.poolId,
       started_at: new Date(this.startedAt).toISOString(),
       heartbeats: this.heartbeats,
@@ -371,11 +374,13 @@ export class PoolRegistry extends DurableObject<Env> {
       workers: this.pool.workers.size,
       hosts: this.pool.hosts.size,
       alarm_at: this.armedAt === null ? null : new Date(this.armedAt).toISOString(),
-    };
+    } };
   }
 
-  /** Deletes the pool: every row, the alarm, and the in-memory registry. */
-  async destroy(): Promise<void> {
+  /** Deletes the pool: every row, the alarm, and the in-memory registry. A pool that does not exist is a 404. */
+  async destroy(): Promise<Outcome<{ pool_id: string; deleted: true }>> {
+    const poolId = this.poolId;
+    if (poolId === null) return noSuchPool();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.store = new RegistryStore(this.ctx.storage.sql);
@@ -388,6 +393,7 @@ export class PoolRegistry extends DurableObject<Env> {
     this.tokens.clear();
     this.verified.clear();
     this.armedAt = null;
+    return { ok: true, value: { pool_id: poolId, deleted: true } };
   }
 }
 
