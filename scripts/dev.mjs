@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cronMatches, cronsOf } from "./cron.mjs";
+import { cronsOf, parseCron } from "./cron.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
@@ -23,6 +23,14 @@ if (existsSync("spaces.json")) {
 }
 
 const crons = cronsOf(readFileSync("wrangler.toml", "utf8"));
+// Read every trigger before starting: one the parser cannot read stops here, named.
+let triggers;
+try {
+  triggers = crons.map((cron) => ({ cron, parsed: parseCron(cron) }));
+} catch (err) {
+  console.error(`[dev] wrangler.toml [triggers]: ${err.message}`);
+  process.exit(1);
+}
 const wrangler = spawn(
   "wrangler",
   ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", ".wrangler/state", "--test-scheduled", ...process.argv.slice(2)],
@@ -55,7 +63,7 @@ function scheduleNextMinute() {
   const now = Date.now();
   const next = new Date(Math.floor(now / 60_000) * 60_000 + 60_000);
   setTimeout(() => {
-    for (const cron of crons) if (cronMatches(cron, next)) void fire(cron, next);
+    for (const { cron, parsed } of triggers) if (parsed.match(next)) void fire(cron, next);
     scheduleNextMinute();
   }, next.getTime() - now);
 }
