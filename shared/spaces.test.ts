@@ -39,11 +39,42 @@ describe("parseSpaceList", () => {
       [1, "url"], [2, "interval_s"], [3, "url"], [4, "method"], [5, "colour"], [6, "(body)"], [7, "url"], [8, "interval_s"],
     ]);
     expect(errors[0]!.value).toBe("htps://typo.example.com");
-    expect(errors[6]!.issues[0]!.message).toBe("same URL as entry 0");
+    expect(errors[6]!.issues[0]!.message).toBe('same id as entry 0 ("https://good.example.com"); give each entry its own "id"');
   });
 
   it("refuses a list that is not an array, or is too long, as a whole", () => {
     expect(parseSpaceList({ url: "https://a.example.com" }).listError).toMatch(/JSON array/);
     expect(parseSpaceList(Array.from({ length: 5001 }, (_, i) => `https://s${i}.example.com`)).listError).toMatch(/at most 5000/);
+  });
+});
+
+describe("one identity per Space", () => {
+  it("derives distinct, secret-free ids for URLs that differ only in their query, and takes a given id", () => {
+    const { spaces, errors } = parseSpaceList([
+      { url: "https://api.example/x?key=AAA", name: "x-a" },
+      { url: "https://api.example/x?key=BBB", name: "x-b" },
+      { url: "https://api.example/y", id: "my-y" },
+    ]);
+    expect(errors).toEqual([]);
+    const [a, b, y] = spaces.map((s) => s.id);
+    expect(a).toMatch(/^https:\/\/api\.example\/x#[0-9a-f]{6}$/);
+    expect(b).toMatch(/^https:\/\/api\.example\/x#[0-9a-f]{6}$/);
+    expect(a).not.toBe(b);
+    expect(`${a}${b}`).not.toMatch(/AAA|BBB|key/);
+    expect(y).toBe("my-y");
+  });
+
+  it("reports two entries with the same name or the same id, naming both; keeps pinging both of the same name", () => {
+    const { spaces, errors } = parseSpaceList([
+      { url: "https://a.example/1", name: "same" },
+      { url: "https://b.example/2", name: "same" },
+      { url: "https://c.example/3", id: "dup" },
+      { url: "https://d.example/4", id: "dup" },
+    ]);
+    expect(errors.map((e) => [e.index, e.issues[0]!.field, e.issues[0]!.message])).toEqual([
+      [1, "name", 'same name as entry 0 ("same"); give one of them another "name"'],
+      [3, "id", 'same id as entry 2 ("dup"); give each entry its own "id"'],
+    ]);
+    expect(spaces.map((s) => s.id)).toEqual(["https://a.example/1", "https://b.example/2", "dup"]);
   });
 });

@@ -3,6 +3,7 @@
 // ones: the list is parsed entry by entry and the bad ones are reported by index and value.
 import * as z from "zod";
 import { HeaderMapSchema } from "./headers.js";
+import { publicUrl } from "./public-url.js";
 import { describeIssues, type FieldIssue } from "./errors.js";
 
 /** Ping intervals by tier. HF puts a free Space to sleep after 48 h without visits. */
@@ -27,9 +28,14 @@ export const SPACES_KEY = "spaces";
 
 const HttpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);
 
+/** A Space id given in the list: a short slug (ids derived from URLs look like URLs, so the two never collide). */
+export const SpaceIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'");
+
 export const SpaceObjectSchema = z
   .object({
     url: HttpUrl,
+    /** Stable id for history, metrics (space_id) and alerts; default: derived from the URL (spaceIdOf). */
+    id: SpaceIdSchema.optional(),
     name: z.string().min(1).max(100).optional(),
     method: z.enum(["GET", "HEAD"]).default("GET"),
     /** Status codes that count as up; default any 2xx or 3xx. */
@@ -58,8 +64,8 @@ export const SpaceObjectSchema = z
   .strict()
   .refine((s) => !(s.tier !== undefined && s.interval_s !== undefined), { message: "set tier or interval_s, not both", path: ["interval_s"] });
 
-export interface Space extends Omit<z.output<typeof SpaceObjectSchema>, "tier" | "interval_s"> {
-  /** Stable id: the URL without a trailing slash (a renamed Space keeps its history by URL). */
+export interface Space extends Omit<z.output<typeof SpaceObjectSchema>, "tier" | "interval_s" | "id"> {
+  /** Stable, unique and safe to show: the list's `id`, or derived from the full URL (spaceIdOf). */
   id: string;
   name: string;
   interval_s: number;
@@ -72,8 +78,23 @@ export const SpaceConfigErrorSchema = z.object({
 });
 export type SpaceConfigError = z.infer<typeof SpaceConfigErrorSchema> & { issues: FieldIssue[] };
 
+/**
+ * A Space's id when the list gives none: the URL without a trailing slash (a renamed Space
+ * keeps its history by URL). A URL carrying credentials or a query is shown as scheme, host
+ * and path plus a 6-hex hash of the whole URL: unique between entries that differ only in
+ * their secrets (duplicates are refused anyway), and too short to confirm a guessed secret.
+ */
 export function spaceIdOf(url: string): string {
-  return url.replace(/\/+$/, "");
+  const bare = url.replace(/\/+$/, "");
+  const shown = publicUrl(bare);
+  return shown === bare ? bare : `${shown}#${fnv1a(url).toString(16).padStart(8, "0").slice(0, 6)}`;
+}
+
+/** FNV-1a, 32 bits: a stable, synchronous hash for ids (not for secrets). */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
 }
 
 /** Host and path ("owner-app.hf.space", "api.example.com/health"): tells Spaces on one host apart. */
@@ -84,8 +105,8 @@ function defaultName(url: string): string {
 }
 
 function normalise(s: z.output<typeof SpaceObjectSchema>): Space {
-  const { tier, interval_s, ...rest } = s;
-  const id = spaceIdOf(s.url);
+  const { tier, interval_s, id: given, ...rest } = s;
+  const id = given ?? spaceIdOf(s.url);
   return {
     ...rest,
     id,
@@ -105,6 +126,7 @@ export function parseSpaceList(raw: unknown): { spaces: Space[]; errors: SpaceCo
   const spaces: Space[] = [];
   const errors: SpaceConfigError[] = [];
   const seen = new Map<string, number>();
+  const names = new Map<string, number>();
   raw.forEach((value, index) => {
     const parsed = typeof value === "string" ? SpaceObjectSchema.safeParse({ url: value }) : SpaceObjectSchema.safeParse(value);
     if (!parsed.success) {
@@ -112,12 +134,18 @@ export function parseSpaceList(raw: unknown): { spaces: Space[]; errors: SpaceCo
       return;
     }
     const space = normalise(parsed.data);
+    // One identity per Space: a second entry with the same id is the same Space (skipped); one
+    // with the same name is a different Space that reads alike (kept, but the list is refused
+    // by the admin API and spaces:put, and reported in config_errors).
     const first = seen.get(space.id);
     if (first !== undefined) {
-      errors.push({ index, value, issues: [{ field: "url", message: `same URL as entry ${first}` }] });
+      errors.push({ index, value, issues: [{ field: (value as { id?: unknown })?.id !== undefined ? "id" : "url", message: `same id as entry ${first} ("${space.id}"); give each entry its own "id"` }] });
       return;
     }
+    const named = names.get(space.name);
+    if (named !== undefined) errors.push({ index, value, issues: [{ field: "name", message: `same name as entry ${named} ("${space.name}"); give one of them another "name"` }] });
     seen.set(space.id, index);
+    names.set(space.name, index);
     spaces.push(space);
   });
   return { spaces, errors, listError: null };

@@ -122,9 +122,9 @@ describe("GET /metrics", () => {
     for (const line of text.split("\n").filter((l) => l !== "" && !l.startsWith("#"))) expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? (-?[0-9.e+]+|NaN)$/);
     const families = Object.fromEntries(parsePrometheus(text).map((f) => [f.name, f]));
     const sample = (name, labels) => families[name]?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value;
-    expect(sample("edge_pulse_space_up", { space: "e2e-up" })).toBe("1");
-    expect(sample("edge_pulse_space_up", { space: "e2e-stoppable" })).toBe("0");
-    expect(Number(sample("edge_pulse_space_latency_seconds", { space: "e2e-up" }))).toBeGreaterThan(0);
+    expect(sample("edge_pulse_space_up", { name: "e2e-up" })).toBe("1");
+    expect(sample("edge_pulse_space_up", { name: "e2e-stoppable" })).toBe("0");
+    expect(Number(sample("edge_pulse_space_latency_seconds", { name: "e2e-up" }))).toBeGreaterThan(0);
     expect(families.edge_pulse_pings_sent_total.type).toBe("COUNTER");
     expect(Number(sample("edge_pulse_pings_sent_total", {}))).toBeGreaterThanOrEqual(8);
     expect(Number(sample("edge_pulse_pings_failed_total", {}))).toBeGreaterThanOrEqual(2);

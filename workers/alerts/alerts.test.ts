@@ -11,6 +11,7 @@ import { runTick } from "../pinger/tick.js";
 import { ALERTER_NAME } from "./alerter.js";
 
 const BASE = inject("spacesBase");
+const HOST = new URL(BASE).host;
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 };
 
 // Starts at the real time, so an alarm the runtime runs on its own between tests (on the real
@@ -65,13 +66,13 @@ describe("Space alerts", () => {
     await tickAndAlert();
     const down = await received("one");
     expect(down).toHaveLength(1);
-    expect(down[0]!.body).toMatchObject({ source: "edge-pulse", event: "opened", subject: "space", title: 'Space "demo" is down', detail: "unexpected status 500" });
+    expect(down[0]!.body).toMatchObject({ source: "edge-pulse", event: "opened", subject: "space", title: `Space "demo" on ${HOST} is down`, detail: "unexpected status 500" });
 
     await setSwitch("one", 200);
     await tickAndAlert();
     const all = await received("one");
     expect(all.map((m) => m.body.event)).toEqual(["opened", "resolved"]);
-    expect(all[1]!.body).toMatchObject({ title: 'Space "demo" is up', duration_s: 180 });
+    expect(all[1]!.body).toMatchObject({ title: `Space "demo" on ${HOST} is up`, duration_s: 180 });
   });
 
   it("never alerts on a Space that fails one check at a time (anti-flap)", async () => {
@@ -100,7 +101,7 @@ describe("Space alerts", () => {
     expect(summary!.body.items).toHaveLength(8);
     const slack = await received("storm-slack");
     expect(slack).toHaveLength(1);
-    expect(slack[0]!.body.text).toMatch(/^⚠️ 8 alerts at once: 8 new\n• Space "127\.0\.0\.1:\d+\/switch\/storm-0" is down/);
+    expect(slack[0]!.body.text).toMatch(/^⚠️ 8 alerts at once: 8 new\n• Space "127\.0\.0\.1:\d+\/switch\/storm-0" on 127\.0\.0\.1:\d+ is down/);
   });
 
   it("reminds about an open incident at the set interval, and only then", async () => {
@@ -112,7 +113,7 @@ describe("Space alerts", () => {
     for (let i = 0; i < 9; i++) await tickAndAlert(); // 10 minutes after the alert
     const all = await received("remind");
     expect(all.map((m) => m.body.event)).toEqual(["opened", "reminder"]);
-    expect(all[1]!.body).toMatchObject({ title: 'Still: Space "stuck" is down', duration_s: 600 });
+    expect(all[1]!.body).toMatchObject({ title: `Still: Space "stuck" on ${HOST} is down`, duration_s: 600 });
   });
 });
 
@@ -134,7 +135,7 @@ describe("delivery", () => {
     advance(60);
     await runAlerts();
     const got = await received("discord");
-    expect(got.map((m) => m.body.content.split("\n")[0])).toEqual(['🔴 Space "retry me" is down', '🟢 Space "retry me" is up (after 60 s)']);
+    expect(got.map((m) => m.body.content.split("\n")[0])).toEqual([`🔴 Space "retry me" on ${HOST} is down`, `🟢 Space "retry me" on ${HOST} is up (after 60 s)`]);
     expect(got[0]!.body).toMatchObject({ username: "edge-pulse", allowed_mentions: { parse: [] } });
     const status = (await api("GET", "/v1/admin/alerts", { token: ADMIN })).body;
     expect(status.sent.find((s: any) => s.target === "ops discord" && s.event === "opened")).toMatchObject({ outcome: "sent", attempts: 3 });

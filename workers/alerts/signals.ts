@@ -1,6 +1,7 @@
 // What the pinger and the pool registries tell the Alerter: a subject went bad (opens an
 // incident) or is fine again (closes it). Built here from Space state changes and pool
 // events, so the producers stay unaware of alert wording.
+import { publicUrlsIn } from "../../shared/public-url.js";
 import type { AlertSubject } from "../../shared/alerts.js";
 import type { PoolEvent } from "../../shared/index.js";
 import type { Transition } from "../pinger/ledger.js";
@@ -21,12 +22,13 @@ export interface AlertSignal {
  * Space transitions: down opens, up closes; waking (HF starting it) changes nothing. A Space
  * taken off the list closes its incident (or it would be reminded of forever).
  */
-export function spaceSignals(transitions: Transition[], removed: { id: string; name: string }[] = [], at = Date.now()): AlertSignal[] {
-  const out: AlertSignal[] = removed.map((r) => ({ key: `space:${r.id}`, subject: "space", bad: false, title: `Space "${r.name}" was removed from the list`, detail: null, at }));
+export function spaceSignals(transitions: Transition[], removed: { id: string; name: string; host: string }[] = [], at = Date.now()): AlertSignal[] {
+  // Named with its host: two Spaces that read alike on different hosts are told apart.
+  const out: AlertSignal[] = removed.map((r) => ({ key: `space:${r.id}`, subject: "space", bad: false, title: `Space "${r.name}" on ${r.host} was removed from the list`, detail: null, at }));
   for (const t of transitions) {
     const key = `space:${t.id}`;
-    if (t.to === "down") out.push({ key, subject: "space", bad: true, title: `Space "${t.name}" is down`, detail: t.error, at: t.at });
-    else if (t.to === "up" && t.from !== "unknown") out.push({ key, subject: "space", bad: false, title: `Space "${t.name}" is up`, detail: null, at: t.at });
+    if (t.to === "down") out.push({ key, subject: "space", bad: true, title: `Space "${t.name}" on ${t.host} is down`, detail: t.error === null ? null : publicUrlsIn(t.error), at: t.at });
+    else if (t.to === "up" && t.from !== "unknown") out.push({ key, subject: "space", bad: false, title: `Space "${t.name}" on ${t.host} is up`, detail: null, at: t.at });
   }
   return out;
 }

@@ -95,6 +95,8 @@ export interface StateRow {
 export interface Transition {
   id: string;
   name: string;
+  /** The Space's host (never its path or query): alerts name the Space and where it runs. */
+  host: string;
   from: SpaceState;
   to: SpaceState;
   at: number;
@@ -131,9 +133,11 @@ export class SpaceLedger {
    * Puts a newly read list in force: Spaces no longer listed lose their state (not their
    * history). Returns those that were removed, so their open incidents can be closed.
    */
-  replaceSpaces(spaces: Space[]): { id: string; name: string }[] {
+  replaceSpaces(spaces: Space[]): { id: string; name: string; host: string }[] {
     const kept = new Set(spaces.map((s) => s.id));
-    const removed = this.rows<{ id: string; name: string }>("SELECT id, config ->> '$.name' AS name FROM spaces").filter((r) => !kept.has(r.id));
+    const removed = this.rows<{ id: string; name: string; url: string }>("SELECT id, config ->> '$.name' AS name, config ->> '$.url' AS url FROM spaces")
+      .filter((r) => !kept.has(r.id))
+      .map((r) => ({ id: r.id, name: r.name, host: hostOf(r.url) }));
     this.write("DELETE FROM spaces");
     spaces.forEach((s, pos) => {
       this.write("INSERT INTO spaces (id, pos, off, ivl, config) VALUES (?, ?, ?, ?, ?)", s.id, pos, offsetSeconds(s.id, s.interval_s), s.interval_s, JSON.stringify(s));
@@ -186,9 +190,9 @@ export class SpaceLedger {
   }
 
   /** State rows with each Space's name and own thresholds (null: the defaults). */
-  states(ids: string[]): Map<string, StateRow & { name: string; down_after: number | null; up_after: number | null }> {
-    const rows = this.rows<StateRow & { name: string; down_after: number | null; up_after: number | null }>(
-      `SELECT st.*, s.config ->> '$.name' AS name, s.config ->> '$.down_after' AS down_after, s.config ->> '$.up_after' AS up_after
+  states(ids: string[]): Map<string, StateRow & { name: string; url: string; down_after: number | null; up_after: number | null }> {
+    const rows = this.rows<StateRow & { name: string; url: string; down_after: number | null; up_after: number | null }>(
+      `SELECT st.*, s.config ->> '$.name' AS name, s.config ->> '$.url' AS url, s.config ->> '$.down_after' AS down_after, s.config ->> '$.up_after' AS up_after
        FROM state st JOIN spaces s ON s.id = st.id WHERE st.id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(ids),
     );
@@ -212,7 +216,7 @@ export class SpaceLedger {
       const prev = before.get(check.id);
       if (prev === undefined) continue; // removed from the list while it was being checked
       const next = applyCheck(prev, check, { down_after: prev.down_after ?? defaults.down_after, up_after: prev.up_after ?? defaults.up_after });
-      if (next.state !== prev.state) transitions.push({ id: check.id, name: prev.name, from: prev.state, to: next.state, at: check.at, error: check.error });
+      if (next.state !== prev.state) transitions.push({ id: check.id, name: prev.name, host: hostOf(prev.url), from: prev.state, to: next.state, at: check.at, error: check.error });
       if (STATE_COLUMNS.some((k) => next[k] !== prev[k])) {
         this.write(`INSERT OR REPLACE INTO state (${STATE_COLUMNS.join(", ")}) VALUES (${STATE_COLUMNS.map(() => "?").join(", ")})`, ...STATE_COLUMNS.map((k) => next[k]));
       }
@@ -279,3 +283,12 @@ function pick(row: StateRow): StateRow {
 }
 
 export type { Row };
+
+/** The host of a Space's URL (credentials, path and query left out). */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "unknown host";
+  }
+}

@@ -19,7 +19,7 @@ function redactErrors(errors: SpaceConfigError[]): SpaceConfigError[] {
 }
 
 /** Brings the ledger's list in line with KV; writes only when the text or the outcome changed. */
-export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: number): Promise<ListStatus & { removed?: { id: string; name: string }[] }> {
+export async function refreshList(kv: KVNamespace, ledger: SpaceLedger, nowMs: number): Promise<ListStatus & { removed?: { id: string; name: string; host: string }[] }> {
   const last = ledger.getMeta<ListStatus>("list");
   const keep = (error: string, hash: string | null): ListStatus => {
     const status: ListStatus = {

@@ -15,7 +15,7 @@ export const SPACE_STORE_NAME = "pinger";
 
 export type TickPlan =
   | { claimed: false }
-  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error">; removed: { id: string; name: string }[] };
+  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error">; removed: { id: string; name: string; host: string }[] };
 
 export interface SpacesOverview extends SpacesBody {
   bars: Record<string, { hours: Window[]; days: Window[] }>;

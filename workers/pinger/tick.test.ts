@@ -73,7 +73,7 @@ describe("a tick", () => {
     const spy = vi.spyOn(console, "log").mockImplementation((l: unknown) => void lines.push(String(l)));
     const down = await tick(at());
     spy.mockRestore();
-    expect(down?.transitions).toEqual([{ id: url, name: url.replace("http://", ""), from: "up", to: "down", at: clock, error: "unexpected status 502" }]);
+    expect(down?.transitions).toEqual([{ id: url, name: url.replace("http://", ""), host: new URL(url).host, from: "up", to: "down", at: clock, error: "unexpected status 502" }]);
     expect(lines.map((l) => JSON.parse(l))).toContainEqual({ level: "warn", msg: "space state changed", space: url, from: "up", to: "down", error: "unexpected status 502" });
     expect(byId(await spaces(), url)).toMatchObject({ state: "down", since: new Date(clock).toISOString(), uptime: { "24h": 0.5 } });
     await fetch(`${BASE}/_switch/flip/200`, { method: "PUT" });

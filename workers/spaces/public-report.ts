@@ -18,7 +18,8 @@ export function publicSpacesReport(report: SpacesBody): SpacesBody {
     config_errors: report.config_errors.map((e) => ({ ...e, value: publicEntry(e.value) })),
     spaces: report.spaces.map((s) => ({
       ...s,
-      id: publicUrl(s.id),
+      // Ids are safe to show by construction (spaceIdOf).
+      id: s.id,
       url: publicUrl(s.url),
       last_error: s.last_error === null ? null : { ...s.last_error, message: publicUrlsIn(s.last_error.message) },
     })),

@@ -32,15 +32,15 @@ export function renderMetrics(o: Overview): string {
   const STATES = ["up", "down", "waking", "unknown"] as const;
 
   m.family("edge_pulse_space_up", "gauge", "1 when the Space's state is up, 0 when down or waking (unknown Spaces are left out).",
-    spaces.filter((s) => s.state !== "unknown").map((s) => [{ space: s.name }, s.state === "up" ? 1 : 0]));
+    spaces.filter((s) => s.state !== "unknown").map((s) => [{ space_id: s.id, name: s.name }, s.state === "up" ? 1 : 0]));
   m.family("edge_pulse_space_state", "gauge", "1 for the Space's current state.",
-    spaces.flatMap((s) => STATES.map((st): [Labels, number] => [{ space: s.name, state: st }, s.state === st ? 1 : 0])));
+    spaces.flatMap((s) => STATES.map((st): [Labels, number] => [{ space_id: s.id, name: s.name, state: st }, s.state === st ? 1 : 0])));
   m.family("edge_pulse_space_latency_seconds", "gauge", "Response time of the Space's last check.",
-    spaces.filter((s) => s.last_check?.latency_ms != null).map((s) => [{ space: s.name }, s.last_check!.latency_ms! / 1000]));
+    spaces.filter((s) => s.last_check?.latency_ms != null).map((s) => [{ space_id: s.id, name: s.name }, s.last_check!.latency_ms! / 1000]));
   m.family("edge_pulse_space_uptime_ratio", "gauge", "Share of good checks over the window.",
-    spaces.flatMap((s) => (["24h", "7d", "30d", "90d"] as const).filter((w) => s.uptime[w] !== null).map((w): [Labels, number] => [{ space: s.name, window: w }, s.uptime[w]!])));
+    spaces.flatMap((s) => (["24h", "7d", "30d", "90d"] as const).filter((w) => s.uptime[w] !== null).map((w): [Labels, number] => [{ space_id: s.id, name: s.name, window: w }, s.uptime[w]!])));
   m.family("edge_pulse_space_last_check_timestamp_seconds", "gauge", "When the Space was last checked.",
-    spaces.filter((s) => s.last_check !== null).map((s) => [{ space: s.name }, Date.parse(s.last_check!.at) / 1000]));
+    spaces.filter((s) => s.last_check !== null).map((s) => [{ space_id: s.id, name: s.name }, Date.parse(s.last_check!.at) / 1000]));
 
   const t = o.spaces.totals;
   m.family("edge_pulse_pings_sent_total", "counter", "HTTP requests sent to Spaces, retries included.", t === null ? [] : [[{}, t.attempts]]);

@@ -1,5 +1,6 @@
 // The Spaces section of the status page: state, latency, HF stage and uptime bars per Space.
-// Shows each Space's name, never its URL (a URL may carry a token in its query).
+// Shows each Space's name and host, never its URL (a URL may carry a token in its query).
+import { hostOf } from "../pinger/ledger.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
@@ -27,7 +28,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
         <span class={`pill ${s.state}`}>{s.state}</span>
         <h3>{s.name}</h3>
         <span class="meta">
-          {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
+          {hostOf(s.url)} · {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
         </span>
       </header>
       {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
@@ -62,7 +63,7 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
           <tbody>
             {rows.map((s) => (
               <tr data-state={s.state}>
-                <td>{s.name}</td>
+                <td><span>{s.name}</span> <small class="muted">{hostOf(s.url)}</small></td>
                 <td><span class={`pill ${s.state}`}>{s.state}</span></td>
                 <td>{s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"}</td>
                 <td>{percent(s.uptime["24h"])}</td>
