@@ -3,6 +3,7 @@
 // a loopback webhook receiver. The page is rendered in headless Chromium on a phone-sized
 // screen and a screenshot is written to test/e2e/output/.
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:http";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import parsePrometheus from "parse-prometheus-text-format";
@@ -109,7 +110,7 @@ describe("alerts from a real edge", () => {
   it("sends exactly one alert when a Space stops", async () => {
     await new Promise((r) => setTimeout(r, 2_000)); // time for a (wrong) second one to arrive
     expect(hook).toHaveLength(1);
-    expect(hook[0]).toMatchObject({ event: "opened", subject: "space", title: 'Space "e2e-stoppable" is down', detail: "unexpected status 500" });
+    expect(hook[0]).toMatchObject({ event: "opened", subject: "space", title: `Space "e2e-stoppable" on ${new URL(base).host} is down`, detail: "unexpected status 500" });
   });
 });
 
@@ -137,7 +138,9 @@ describe("GET /metrics", () => {
     expect(sample("edge_pulse_heartbeats_rejected_total", { pool: "e2e-pool", reason: "invalid_body" })).toBe("1");
     expect(sample("edge_pulse_incidents_open", { subject: "space" })).toBe("1");
     expect(text).not.toContain(WORKER_URI);
-    expect(text).not.toContain(base);
+    // Spaces are told apart by space_id: scheme, host and path, never credentials or a query.
+    expect(sample("edge_pulse_space_up", { space_id: `${base}/e2e-up`, name: "e2e-up" })).toBe("1");
+    expect(text).not.toMatch(/space_id="[^"]*[?@]/);
   });
 });
 
@@ -147,6 +150,51 @@ describe("GET /openapi.json", () => {
     const result = await new Validator().validate(doc);
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
+  });
+});
+
+describe("axe-core in Chromium", () => {
+  it("finds no serious or critical violation on / and /docs, in both colour schemes, on a phone and a desktop", async () => {
+    const axe = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+    const browser = await launch();
+    const found = [];
+    try {
+      for (const colorScheme of ["dark", "light"]) {
+        for (const width of [390, 1280]) {
+          const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+          for (const path of ["/", "/docs"]) {
+            expect((await page.goto(`${edge}${path}`)).status()).toBe(200);
+            await page.addScriptTag({ path: axe });
+            const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ["violations"] })).violations);
+            for (const v of violations) if (v.impact === "serious" || v.impact === "critical") found.push(`${path} ${colorScheme} ${width}px: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target}`);
+          }
+          await page.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("refreshes by a script the reader can pause, not a meta refresh; bars can be read by keyboard", async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${edge}/`);
+      expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+      const button = page.locator("#refresh");
+      expect(await button.getAttribute("aria-pressed")).toBe("false");
+      await button.click();
+      expect(await button.getAttribute("aria-pressed")).toBe("true");
+      expect(await button.textContent()).toBe("Resume auto-refresh");
+      const bars = page.locator(".bars.days").first();
+      await bars.focus();
+      expect(await bars.getAttribute("aria-label")).toMatch(/^uptime by day: \d+ of 90 days checked/);
+      expect(await page.locator(".bars.days:focus + .bars-detail").isVisible()).toBe(true);
+    } finally {
+      await browser.close();
+    }
   });
 });
 
@@ -171,7 +219,7 @@ describe("the status page in Chromium", () => {
       expect(await pool.locator(".usage:not(.unknown)").getAttribute("title")).toBe("GPU 0: 23.8 of 79.6 used");
       expect(await pool.locator(".usage.unknown").count()).toBe(1);
       expect(await pool.locator('tr[data-state="fresh"]').count()).toBe(2);
-      expect(await page.locator("#incidents").textContent()).toContain('Space "e2e-stoppable" is down');
+      expect(await page.locator("#incidents").textContent()).toContain(`Space "e2e-stoppable" on ${new URL(base).host} is down`);
       const html = await page.content();
       expect(html).not.toContain(WORKER_URI);
       expect(html).not.toContain("10.9.8.7");

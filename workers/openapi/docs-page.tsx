@@ -7,8 +7,8 @@ type Json = Record<string, any>;
 
 const DOCS_CSS = `
 .op{border-top:1px solid var(--line);padding:10px 0}.op h3{display:flex;gap:8px;align-items:baseline;flex-wrap:wrap}
-.method{font:600 .75rem ui-monospace,monospace;text-transform:uppercase;padding:2px 6px;border-radius:4px;background:var(--accent);color:#fff}
-.method.delete{background:var(--bad)}.method.put,.method.patch{background:var(--fair);color:#1d2330}.method.post{background:var(--good)}
+.method{font:600 .75rem ui-monospace,monospace;text-transform:uppercase;padding:2px 6px;border-radius:4px;background:var(--pill-accent);color:#fff}
+.method.delete{background:var(--pill-bad)}.method.put,.method.patch{background:var(--fair);color:#1d2330}.method.post{background:var(--pill-good)}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;max-height:420px}
 details summary{cursor:pointer;color:var(--muted);font-size:.88rem;margin:4px 0}
 `;
@@ -42,13 +42,13 @@ export function DocsPage(props: { doc: Json }) {
                   {op.requestBody !== undefined && (
                     <details>
                       <summary>Request body (JSON Schema)</summary>
-                      <pre>{JSON.stringify(op.requestBody.content["application/json"].schema, null, 2)}</pre>
+                      <pre tabindex={0}>{JSON.stringify(op.requestBody.content["application/json"].schema, null, 2)}</pre>
                     </details>
                   )}
                   {Object.entries(op.responses as Json).map(([code, r]) => (
                     <details>
                       <summary>{code} · {(r as Json).description}</summary>
-                      {(r as Json).content?.["application/json"] !== undefined && <pre>{JSON.stringify((r as Json).content["application/json"].schema, null, 2)}</pre>}
+                      {(r as Json).content?.["application/json"] !== undefined && <pre tabindex={0}>{JSON.stringify((r as Json).content["application/json"].schema, null, 2)}</pre>}
                     </details>
                   ))}
                 </div>

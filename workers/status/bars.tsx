@@ -1,5 +1,7 @@
 // Uptime bars: one cell per hour or day, coloured by the share of good checks. Plain divs
-// styled by page.css, so the page needs no script and stays light on a phone.
+// styled by page.css, light on a phone. The colours are also said in words: the bar is one
+// focusable element (keyboard, or a tap on a phone) whose label and revealed detail list the
+// cells below 100%, so nobody needs a mouse tooltip or colour vision to read it.
 import type { Window } from "../pinger/history.js";
 
 /** Class letter: g(ood), f(air), b(ad), n(o checks). One letter: 114 cells a Space add up. */
@@ -13,14 +15,28 @@ function pct(w: Window): string {
   return w.total === 0 ? "–" : `${((w.up / w.total) * 100).toFixed(w.up === w.total ? 0 : 1)}% of ${w.total}`;
 }
 
-/** `label(i)` names cell i (e.g. its date) in its tooltip. */
+/** The cells in words: how many were checked, and the latest ones below 100%. */
+export function barsText(cells: Window[], label: (i: number) => string, unit: string): string {
+  const checked = cells.filter((w) => w.total > 0).length;
+  const below = cells.flatMap((w, i) => (w.total > 0 && w.up < w.total ? [`${label(i)} ${pct(w)}`] : []));
+  const head = `${checked} of ${cells.length} ${unit}s checked`;
+  if (below.length === 0) return checked === 0 ? head : `${head}, all fully up`;
+  return `${head}; below 100%: ${below.slice(-8).join(", ")}${below.length > 8 ? ` and ${below.length - 8} more` : ""}`;
+}
+
+/** `label(i)` names cell i (e.g. its date) in its tooltip and in the words. */
 export function UptimeBars(props: { cells: Window[]; label: (i: number) => string; kind: "hours" | "days" }) {
+  const unit = props.kind === "hours" ? "hour" : "day";
+  const text = barsText(props.cells, props.label, unit);
   return (
-    <div class={`bars ${props.kind}`} role="img" aria-label={`uptime by ${props.kind === "hours" ? "hour" : "day"}`}>
-      {props.cells.map((w, i) => (
-        <i class={tone(w)} title={`${props.label(i)} ${pct(w)}`} />
-      ))}
-    </div>
+    <>
+      <div class={`bars ${props.kind}`} role="img" tabindex={0} aria-label={`uptime by ${unit}: ${text}`}>
+        {props.cells.map((w, i) => (
+          <i class={tone(w)} title={`${props.label(i)} ${pct(w)}`} />
+        ))}
+      </div>
+      <p class="bars-detail" aria-hidden="true">{text}</p>
+    </>
   );
 }
 

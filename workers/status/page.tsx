@@ -1,5 +1,6 @@
-// The status page at `/`: server-rendered with Hono JSX, no client script. It refreshes
-// itself every 30 s so a page left open keeps moving.
+// The status page at `/`: server-rendered with Hono JSX. One small inline script reloads it
+// every 30 s so a page left open keeps moving, with a button that pauses it (a meta refresh
+// cannot be paused: WCAG 2.2.1); the choice is kept for the tab.
 import { raw } from "hono/html";
 import type { Overview } from "./overview.js";
 import { PAGE_CSS } from "./page-style.js";
@@ -7,6 +8,11 @@ import { PoolsView } from "./pools-view.js";
 import { ago, SpacesView } from "./spaces-view.js";
 
 export const REFRESH_S = 30;
+
+const REFRESH_SCRIPT = `(()=>{const b=document.getElementById("refresh");let paused=sessionStorage.getItem("edge-pulse-paused")==="1",t;
+const arm=()=>{clearTimeout(t);if(!paused)t=setTimeout(()=>location.reload(),${REFRESH_S * 1000})};
+const show=()=>{b.textContent=paused?"Resume auto-refresh":"Pause auto-refresh";b.setAttribute("aria-pressed",String(paused))};
+b.addEventListener("click",()=>{paused=!paused;sessionStorage.setItem("edge-pulse-paused",paused?"1":"0");show();arm()});show();arm()})();`;
 
 function Summary(props: { o: Overview; overdueS: number }) {
   const { o } = props;
@@ -28,6 +34,7 @@ function Summary(props: { o: Overview; overdueS: number }) {
           : `Last tick ${ago(tick.finished_at, o.now)}: ${tick.checked} checked, ${tick.up} up, ${tick.down} down, ${tick.waking} waking in ${Date.parse(tick.finished_at) - Date.parse(tick.started_at)} ms`}
       </span>
       <span class="meta">Updated {new Date(o.now).toISOString().slice(11, 19)} UTC · refreshes every {REFRESH_S} s</span>
+      <button class="refresh" type="button" id="refresh" aria-pressed="false">Pause auto-refresh</button>
     </div>
   );
 }
@@ -39,7 +46,6 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta http-equiv="refresh" content={String(REFRESH_S)} />
         <meta name="robots" content="noindex" />
         <title>{props.title}</title>
         <style>{raw(PAGE_CSS)}</style>
@@ -64,6 +70,7 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
             edge-pulse · <a href="/metrics">metrics</a> · <a href="/docs">API docs</a>
           </footer>
         </main>
+        <script>{raw(REFRESH_SCRIPT)}</script>
       </body>
     </html>
   );

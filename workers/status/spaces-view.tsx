@@ -34,9 +34,10 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
       {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
       {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
       <div class="uptime">
-        <span>24 h <b>{percent(s.uptime["24h"])}</b></span>
-        <span>7 d <b>{percent(s.uptime["7d"])}</b></span>
-        <span>90 d <b>{percent(s.uptime["90d"])}</b></span>
+        {/* How many checks each figure rests on, so 100% of two checks does not read as 90 days of proof. */}
+        <span>24 h <b>{percent(s.uptime["24h"])}</b> <small>of {s.checks["24h"]}</small></span>
+        <span>7 d <b>{percent(s.uptime["7d"])}</b> <small>of {s.checks["7d"]}</small></span>
+        <span>90 d <b>{percent(s.uptime["90d"])}</b> <small>of {s.checks["90d"]} checks</small></span>
       </div>
       <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
       <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
