@@ -5,6 +5,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { vi } from "vitest";
 import { PoolSnapshotSchema, type PoolSnapshot } from "../shared/index.js";
 import { TEST_ADMIN_TOKEN } from "./constants.js";
+import { OPERATIONS } from "../workers/openapi/operations.js";
 
 export const ADMIN = TEST_ADMIN_TOKEN;
 
@@ -57,7 +58,28 @@ export async function api<T = any>(
   } else if (opts.raw !== undefined) body = opts.raw;
   const res = await exports.default.fetch(`http://edge.test${path}`, { method, headers, body });
   const text = await res.text();
-  return { status: res.status, body: text === "" ? null : JSON.parse(text), headers: res.headers };
+  const parsed = text === "" ? null : JSON.parse(text);
+  checkAgainstDocument(method, path, res.status, parsed);
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * Every answer the suite sees is held to the API's own documentation (the operations the
+ * OpenAPI document is built from): its status must be documented for that route, and a JSON
+ * body must match the documented schema. A wrong method (405) or unknown path (404) has no
+ * route to document it and is skipped.
+ */
+function checkAgainstDocument(method: string, path: string, status: number, body: unknown): void {
+  const pathname = path.split("?")[0]!;
+  const op = OPERATIONS.find((o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(pathname));
+  if (op === undefined) return;
+  const documented = op.responses[status];
+  if (documented === undefined) throw new Error(`undocumented status: ${method} ${op.path} answered ${status} (${JSON.stringify(body).slice(0, 200)}); documented: ${Object.keys(op.responses).join(", ")}`);
+  const schema = documented[1];
+  if (schema !== null && typeof schema !== "string") {
+    const checked = schema.safeParse(body);
+    if (!checked.success) throw new Error(`undocumented body: ${method} ${op.path} ${status}: ${checked.error.issues[0]?.path.join(".")}: ${checked.error.issues[0]?.message}`);
+  }
 }
 
 /** Creates a pool (optionally with timing) and returns a fresh pool token for it. */

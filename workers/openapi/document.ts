@@ -46,7 +46,7 @@ function operation(op: Operation): Json {
           : { description, content: { "application/json": { schema: jsonSchema(schema, "output") } } };
   }
   const out: Json = {
-    operationId: `${op.method}${op.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? "").toUpperCase())}`,
+    operationId: op.id,
     tags: [op.tag],
     summary: op.summary,
     description: `${op.summary}.${AUTH_NOTE[op.auth]}`,
@@ -72,6 +72,8 @@ export function openApiDocument(): Json {
       description: "One Cloudflare Worker: a master pinger that keeps Hugging Face Spaces awake and watched, and a heartbeat registry for GPU inference pools (rbee protocol). Generated from the Worker's zod schemas.",
       license: { name: "MIT", identifier: "MIT" },
     },
+    // Relative: the document is served by the edge it describes, whatever its host.
+    servers: [{ url: "/", description: "This edge" }],
     tags: [
       { name: "status", description: "Status page, metrics, this document" },
       { name: "pinger", description: "The master pinger's results" },

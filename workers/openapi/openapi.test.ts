@@ -33,6 +33,18 @@ describe("GET /openapi.json", () => {
   });
 });
 
+describe("operation ids and servers", () => {
+  it("names every operation readably and once, path parameters as the README does, and says where it is served", async () => {
+    const doc = (await api("GET", "/openapi.json")).body;
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId: string }>>).flatMap((m) => Object.values(m).map((o) => o.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z]+(?:[A-Z][a-z]+)+$/);
+    expect(doc.paths["/v1/admin/pools/{id}/workers/{worker_id}"].delete.operationId).toBe("evictWorker");
+    expect(doc.paths["/v1/admin/pools/{id}/hosts/{host_id}"]).toBeDefined();
+    expect(doc.servers).toEqual([{ url: "/", description: "This edge" }]);
+  });
+});
+
 describe("GET /docs", () => {
   it("renders every operation from the document", async () => {
     const { exports } = await import("cloudflare:workers");

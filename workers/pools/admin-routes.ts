@@ -60,9 +60,9 @@ adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
 });
 
 for (const kind of ["worker", "host"] as const) {
-  adminPoolRoutes.delete(`/v1/admin/pools/:id/${kind}s/:sender`, async (c) => {
+  adminPoolRoutes.delete(`/v1/admin/pools/:id/${kind}s/:${kind}_id`, async (c) => {
     const poolId = poolIdParam(c);
-    const id = valid(SenderIdSchema, c.req.param("sender"), "invalid_id", `${kind}_id`);
+    const id = valid(SenderIdSchema, c.req.param(`${kind}_id`), "invalid_id", `${kind}_id`);
     return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id)));
   });
 }
