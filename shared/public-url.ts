@@ -12,6 +12,15 @@ export function publicUrl(url: string): string {
   return url.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/*)[^/@]*@/i, "$1");
 }
 
+/** The host of a URL (no credentials, path or query): how alerts and the page say where a Space runs. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "unknown host";
+  }
+}
+
 /** Every http(s) URL in a text (an error message) in its public form. */
 export function publicUrlsIn(text: string): string {
   return text.replace(/\bhttps?:\/\/[^\s"'<>]+/gi, (m) => publicUrl(m));

@@ -4,6 +4,7 @@
 // one accumulator row (1 row) and stores its summary (1 row); a Space's state row is written
 // only when it changes, so a Space that stays up costs no row of its own until its hour is
 // rolled up (history.ts).
+import { hostOf } from "../../shared/public-url.js";
 import type * as z from "zod";
 import type { PingTotalsSchema } from "../../shared/api.js";
 import { slotOf, offsetSeconds } from "../../shared/schedule.js";
@@ -283,12 +284,3 @@ function pick(row: StateRow): StateRow {
 }
 
 export type { Row };
-
-/** The host of a Space's URL (credentials, path and query left out). */
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "unknown host";
-  }
-}

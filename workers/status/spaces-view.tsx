@@ -1,6 +1,6 @@
 // The Spaces section of the status page: state, latency, HF stage and uptime bars per Space.
 // Shows each Space's name and host, never its URL (a URL may carry a token in its query).
-import { hostOf } from "../pinger/ledger.js";
+import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
