@@ -1,9 +1,13 @@
-// Response shapes of the edge's HTTP API that are not heartbeat payloads: the error
-// envelope, the heartbeat answer, the pinger's report and the pool list. The Worker's code
-// is typed from these (workers/pinger/report.ts), and GET /openapi.json is generated from
-// them, so the document cannot drift from what is served.
+// Shapes of the edge's HTTP API that are not heartbeat payloads: the error envelope, the
+// heartbeat answer, the pinger's report, the pool list and the admin answers, and the
+// queries and small bodies the routes parse. The Worker's code is typed from these
+// (workers/pinger/report.ts, workers/pools/pool-registry.ts), and the OpenAPI document is
+// generated from them at build time, so the document cannot drift from what is served.
 import * as z from "zod";
-import { SpaceConfigErrorSchema } from "./spaces.js";
+import { AlertSubjectSchema } from "./alerts.js";
+import { SenderIdSchema } from "./ids.js";
+import { PoolEventSchema, SenderStateSchema } from "./snapshot.js";
+import { SpaceConfigErrorSchema, SpaceObjectSchema } from "./spaces.js";
 
 export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
 
@@ -42,6 +46,7 @@ export const SpaceStatusSchema = z.object({
   latency_24h_ms: z.number().nullable(),
   uptime: Windows(z.number().nullable()),
   checks: Windows(z.number()),
+  monitoring_since: z.string().nullable().meta({ description: "UTC day (YYYY-MM-DD) of the oldest check the uptime figures rest on; null before the first" }),
   last_error: z.object({ at: z.string().nullable(), message: z.string(), status: z.number().nullable() }).nullable(),
   hf: z
     .object({ space: z.string(), stage: z.string().nullable(), message: z.string().nullable(), read_at: z.string().nullable(), error: z.string().nullable(), restarted_at: z.string().nullable() })
@@ -98,3 +103,122 @@ export const PoolSummarySchema = z.object({
   hosts: z.object({ fresh: z.number(), stale: z.number() }),
   eviction_suspended: z.boolean(),
 });
+
+export const PoolListSchema = z.object({ pools: z.array(PoolSummarySchema) });
+
+export const PoolEventsSchema = z.object({ pool_id: z.string(), events: z.array(PoolEventSchema) });
+
+/** GET /v2/pools/{id}?state=&host_id= */
+export const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host_id: SenderIdSchema.optional() }).strict();
+
+/** GET /v2/pools/{id}/events?after=&limit= */
+export const EventsQuerySchema = z
+  .object({ after: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .strict();
+
+export const HealthSchema = z.object({ status: z.literal("alive") });
+
+// Admin: pools and tokens.
+
+export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
+
+export const TokenInfoSchema = z.object({ token_id: z.string(), label: z.string().nullable(), created_at: z.string(), revoked_at: z.string().nullable() });
+export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+
+export const IssuedTokenSchema = TokenInfoSchema.extend({
+  pool_id: z.string(),
+  token: z.string().meta({ description: "ept.<pool_id>.<token_id>.<secret>; shown only in this answer" }),
+});
+
+export const TokenListSchema = z.object({ pool_id: z.string(), tokens: z.array(TokenInfoSchema) });
+
+export const PoolStatsSchema = z.object({
+  pool_id: z.string().nullable(),
+  started_at: z.string().meta({ description: "When this instance of the registry object started" }),
+  heartbeats: z.number(),
+  rows_written: z.number(),
+  workers: z.number(),
+  hosts: z.number(),
+  alarm_at: z.string().nullable(),
+});
+export type PoolStats = z.infer<typeof PoolStatsSchema>;
+
+export const PoolCreatedSchema = z.object({ pool_id: z.string(), created: z.boolean().meta({ description: "false: it existed already" }) });
+export const PoolDeletedSchema = z.object({ pool_id: z.string(), deleted: z.literal(true) });
+export const RemovedSchema = z.object({ removed: z.string().meta({ description: "The id removed" }) });
+
+// Admin: the Space list.
+
+export const SpaceListSchema = z
+  .array(z.union([z.string().meta({ description: "A URL to ping with every default" }), SpaceObjectSchema]))
+  .meta({ description: "The Space list (KV key `spaces`)" });
+
+export const SpaceListStoredSchema = z.object({
+  stored: z.number().meta({ description: "How many entries were stored" }),
+  spaces: z.array(z.object({ id: z.string(), name: z.string(), interval_s: z.number() })),
+});
+
+export const StoredSpaceListSchema = z.object({
+  spaces: z.array(z.unknown()).nullable().meta({ description: "The list as written (null when the stored text is not JSON)" }),
+  valid: z.number(),
+  errors: z.array(SpaceConfigErrorSchema),
+  list_error: z.string().nullable(),
+});
+
+export const SpaceListErrorSchema = ErrorBodySchema.extend({
+  entries: z.array(SpaceConfigErrorSchema).optional().meta({ description: "Every bad entry with its index and issues (absent when the body is not a list at all)" }),
+});
+
+// Admin: alerts.
+
+export const AlertTargetInfoSchema = z.object({
+  index: z.number(),
+  type: z.string(),
+  name: z.string(),
+  host: z.string().meta({ description: "The target URL's host; the URL itself is never shown" }),
+  subjects: z.union([z.array(AlertSubjectSchema), z.literal("all")]),
+});
+
+export const AlertSettingsInForceSchema = z.object({
+  targets: z.array(AlertTargetInfoSchema),
+  remind_every_s: z.number(),
+  storm_threshold: z.number(),
+  group_wait_s: z.number(),
+  pinger_overdue_s: z.number(),
+  error: z.string().nullable().meta({ description: "Why the stored settings are not in force (null when they are)" }),
+});
+
+export const AlertSettingsStoredSchema = z.object({ stored: z.literal(true), config: AlertSettingsInForceSchema });
+
+export const IncidentSchema = z.object({
+  key: z.string().meta({ description: "space:<id>, worker:<pool>/<id>, host:<pool>/<id>, pool:<id> or pinger" }),
+  subject: AlertSubjectSchema,
+  title: z.string(),
+  detail: z.string().nullable(),
+  opened_at: z.number().meta({ description: "Unix ms" }),
+  alerted_at: z.number(),
+  reminders: z.number(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
+export const ClosedIncidentSchema = z.object({
+  key: z.string(),
+  subject: AlertSubjectSchema,
+  title: z.string(),
+  opened_at: z.number(),
+  closed_at: z.number(),
+  how: z.string(),
+});
+export type ClosedIncident = z.infer<typeof ClosedIncidentSchema>;
+
+export const AlertStatusSchema = z.object({
+  config: AlertSettingsInForceSchema,
+  open: z.array(IncidentSchema),
+  recent: z.array(ClosedIncidentSchema),
+  outbox: z.object({ waiting: z.number(), oldest_at: z.number().nullable(), last_error: z.string().nullable() }),
+  sent: z.array(z.object({ at: z.number(), target: z.string(), event: z.string(), title: z.string(), outcome: z.string(), attempts: z.number() })),
+  alarm_at: z.number().nullable(),
+});
+export type AlertStatus = z.infer<typeof AlertStatusSchema>;
+
+export const TestAlertSchema = z.object({ queued: z.number().meta({ description: "Targets the test was queued for" }) });

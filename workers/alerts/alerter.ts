@@ -5,6 +5,7 @@
 // `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
 import { DurableObject } from "cloudflare:workers";
 import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
+import type { AlertStatus } from "../../shared/api.js";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
 import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
 import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
@@ -22,14 +23,7 @@ ${OUTBOX_SCHEMA}`;
 
 const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
 
-export interface AlertStatus {
-  config: { targets: ReturnType<typeof describeTarget>[]; remind_every_s: number; storm_threshold: number; group_wait_s: number; pinger_overdue_s: number; error: string | null };
-  open: Incident[];
-  recent: ClosedIncident[];
-  outbox: { waiting: number; oldest_at: number | null; last_error: string | null };
-  sent: { at: number; target: string; event: string; title: string; outcome: string; attempts: number }[];
-  alarm_at: number | null;
-}
+export type { AlertStatus } from "../../shared/api.js";
 
 export class Alerter extends DurableObject<Env> {
   private readonly sql: SqlStorage;

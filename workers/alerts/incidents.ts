@@ -3,6 +3,7 @@
 // incident left open is repeated every `remind_every_s`. A good signal with nothing open
 // (a blip shorter than the anti-flap threshold never opened one) says nothing.
 import type { AlertSubject } from "../../shared/alerts.js";
+import type { ClosedIncident, Incident } from "../../shared/api.js";
 import type { Notice } from "./messages.js";
 import type { AlertSignal } from "./signals.js";
 
@@ -12,24 +13,8 @@ CREATE TABLE IF NOT EXISTS closed (id INTEGER PRIMARY KEY, key TEXT NOT NULL, su
 `;
 const CLOSED_KEPT = 50;
 
-export interface Incident {
-  key: string;
-  subject: AlertSubject;
-  title: string;
-  detail: string | null;
-  opened_at: number;
-  alerted_at: number;
-  reminders: number;
-}
-
-export interface ClosedIncident {
-  key: string;
-  subject: AlertSubject;
-  title: string;
-  opened_at: number;
-  closed_at: number;
-  how: string;
-}
+// Their shapes are the admin API's (GET /v1/admin/alerts documents them).
+export type { ClosedIncident, Incident } from "../../shared/api.js";
 
 export class IncidentBook {
   constructor(private readonly sql: SqlStorage) {}

@@ -10,7 +10,7 @@
 //   DELETE /v1/admin/pools/:id/hosts/:host_id      evict a host and the workers it relays
 //   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
 import { Hono } from "hono";
-import * as z from "zod";
+import { IssueTokenSchema } from "../../shared/api.js";
 import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, parseOptionalJsonBody, valid } from "../http/body.js";
@@ -18,8 +18,6 @@ import { ApiError, unwrap } from "../http/errors.js";
 import { poolIdParam, poolStub } from "./stub.js";
 
 export const adminPoolRoutes = new Hono<{ Bindings: Env }>();
-
-export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
 
 adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);

@@ -2,6 +2,7 @@
 // worker and host registry in memory, persists changes and flushes volatile state, keeps one alarm
 // at the earliest deadline so state changes happen on time without any reader.
 import { DurableObject } from "cloudflare:workers";
+import type { PoolStats, TokenInfo } from "../../shared/api.js";
 import {
   DEFAULT_POOL_SETTINGS,
   PoolSettingsSchema,
@@ -35,15 +36,8 @@ export interface PoolSummary {
   eviction_suspended: boolean;
 }
 
-export interface PoolStats {
-  pool_id: string | null;
-  started_at: string;
-  heartbeats: number;
-  rows_written: number;
-  workers: number;
-  hosts: number;
-  alarm_at: string | null;
-}
+// The admin API's shapes (documented in the OpenAPI document) are the types here.
+export type { PoolStats, TokenInfo } from "../../shared/api.js";
 
 /** A snapshot without worker URIs: what the public status page and /metrics may see. */
 export type PublicSnapshot = Omit<PoolSnapshot, "workers"> & { workers: Omit<PoolSnapshot["workers"][number], "uri">[] };
@@ -53,12 +47,6 @@ export interface PoolMetrics {
   counters: HeartbeatCounters;
 }
 
-export interface TokenInfo {
-  token_id: string;
-  label: string | null;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 /** A heartbeat's answer: the pool's ack plus which pool and which sidecar this edge serves. */
 type Ack = HeartbeatAck & { pool_id: string; edge_sidecar_version: string };

@@ -5,8 +5,7 @@
 //   GET  /v2/pools/:id/events          event log (?after=<seq>&limit=)
 //   GET  /v2/pools                     pools with counts (admin: all; pool token: its own)
 import { Hono } from "hono";
-import * as z from "zod";
-import { SenderIdSchema, SenderStateSchema } from "../../shared/index.js";
+import { EventsQuerySchema, SnapshotQuerySchema } from "../../shared/api.js";
 import { resolveAccess } from "../auth/access.js";
 import { readBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
@@ -31,8 +30,6 @@ poolRoutes.post("/v2/pools/:id/heartbeat", async (c) => {
   return c.json(unwrap(await poolStub(c.env, poolId).poolHeartbeat(access, body)));
 });
 
-export const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host_id: SenderIdSchema.optional() }).strict();
-
 poolRoutes.get("/v2/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
@@ -42,10 +39,6 @@ poolRoutes.get("/v2/pools/:id", async (c) => {
   if (query.host_id !== undefined) filter.host_id = query.host_id;
   return c.json(unwrap(await poolStub(c.env, poolId).snapshot(access, filter)));
 });
-
-export const EventsQuerySchema = z
-  .object({ after: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) })
-  .strict();
 
 poolRoutes.get("/v2/pools/:id/events", async (c) => {
   const poolId = poolIdParam(c);
