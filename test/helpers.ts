@@ -5,7 +5,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { vi } from "vitest";
 import { PoolSnapshotSchema, type PoolSnapshot } from "../shared/index.js";
 import { TEST_ADMIN_TOKEN } from "./constants.js";
-import { OPERATIONS } from "../workers/openapi/operations.js";
+import { Validator } from "@cfworker/json-schema";
+import { buildOpenApiDocument } from "../workers/openapi/document.js";
 
 export const ADMIN = TEST_ADMIN_TOKEN;
 
@@ -64,21 +65,41 @@ export async function api<T = any>(
 }
 
 /**
- * Every answer the suite sees is held to the API's own documentation (the operations the
- * OpenAPI document is built from): its status must be documented for that route, and a JSON
- * body must match the documented schema. A wrong method (405) or unknown path (404) has no
- * route to document it and is skipped.
+ * Every answer the suite sees is held to the API's OpenAPI document, built here exactly as
+ * the build writes it (workers/openapi/document.ts): its status must be documented for that
+ * route, and a JSON body must validate against the documented schema (a JSON Schema
+ * validator that runs inside workerd, not the zod schemas the document came from, so a
+ * document that says something else than the code fails the suite). A wrong method (405)
+ * or unknown path (404) has no route to document it and is skipped.
  */
-function checkAgainstDocument(method: string, path: string, status: number, body: unknown): void {
+const DOCUMENT = buildOpenApiDocument("test") as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>; components: { schemas: Record<string, object> } };
+const DEFS = JSON.parse(JSON.stringify(DOCUMENT.components.schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) as Record<string, object>;
+const ROUTES = Object.entries(DOCUMENT.paths).map(([template, ops]) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, "[^/]+")}$`), ops }));
+const validators = new Map<string, Validator>();
+
+function validatorFor(schema: object): Validator {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (v === undefined) {
+    v = new Validator({ ...JSON.parse(key.replaceAll('"#/components/schemas/', '"#/$defs/')), $defs: DEFS }, "2020-12", false);
+    validators.set(key, v);
+  }
+  return v;
+}
+
+export function checkAgainstDocument(method: string, path: string, status: number, body: unknown): void {
   const pathname = path.split("?")[0]!;
-  const op = OPERATIONS.find((o) => o.method === method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, "[^/]+")}$`).test(pathname));
-  if (op === undefined) return;
-  const documented = op.responses[status];
-  if (documented === undefined) throw new Error(`undocumented status: ${method} ${op.path} answered ${status} (${JSON.stringify(body).slice(0, 200)}); documented: ${Object.keys(op.responses).join(", ")}`);
-  const schema = documented[1];
-  if (schema !== null && typeof schema !== "string") {
-    const checked = schema.safeParse(body);
-    if (!checked.success) throw new Error(`undocumented body: ${method} ${op.path} ${status}: ${checked.error.issues[0]?.path.join(".")}: ${checked.error.issues[0]?.message}`);
+  const route = ROUTES.find((r) => r.pattern.test(pathname) && r.ops[method.toLowerCase()] !== undefined);
+  if (route === undefined) return;
+  const op = route.ops[method.toLowerCase()]!;
+  const documented = op.responses[String(status)];
+  if (documented === undefined) throw new Error(`undocumented status: ${method} ${route.template} answered ${status} (${JSON.stringify(body).slice(0, 200)}); documented: ${Object.keys(op.responses).join(", ")}`);
+  const schema = documented.content?.["application/json"]?.schema;
+  if (schema === undefined) return;
+  const result = validatorFor(schema).validate(body);
+  if (!result.valid) {
+    const detail = result.errors.slice(-3).map((e) => `${e.instanceLocation}: ${e.error}`).join("; ");
+    throw new Error(`undocumented body: ${method} ${route.template} ${status}: ${detail}`);
   }
 }
 

@@ -10,7 +10,6 @@ import { poolRoutes } from "./pools/routes.js";
 import { adminSpaceRoutes } from "./spaces/admin-routes.js";
 import { spaceRoutes } from "./spaces/routes.js";
 import { statusRoutes } from "./status/routes.js";
-import { openApiRoutes } from "./openapi/routes.js";
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
@@ -33,5 +32,4 @@ app.route("/", adminSpaceRoutes);
 app.route("/", adminAlertRoutes);
 app.route("/", spaceRoutes);
 app.route("/", statusRoutes);
-app.route("/", openApiRoutes);
 app.route("/", poolRoutes);

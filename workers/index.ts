@@ -6,7 +6,8 @@
 //   /v1/admin/spaces                      the Space list in KV (workers/spaces/admin-routes.ts)
 //   /v1/admin/alerts[/test]               alert settings, incidents, deliveries (workers/alerts/admin-routes.ts)
 //   GET  /v1/spaces, /v1/pinger/health    the pinger's results and its watchdog (workers/spaces/routes.ts)
-//   GET  /openapi.json, /docs             the API, generated from the zod schemas (workers/openapi/)
+//   GET  /openapi.json, /docs             the API, generated from the zod schemas at build time
+//                                         (workers/openapi/) and served as static files
 // Cron: scheduled() (workers/scheduled.ts).
 import { app } from "./app.js";
 import { scheduled } from "./scheduled.js";

@@ -1,11 +1,10 @@
-// The status page, /metrics, the OpenAPI document and alert delivery against a real local
+// The status page, /metrics, the pages' accessibility and alert delivery against a real local
 // edge (wrangler dev, test/local-edge.ts) with loopback Spaces, a pool fed by heartbeats and
 // a loopback webhook receiver. The page is rendered in headless Chromium on a phone-sized
 // screen and a screenshot is written to test/e2e/output/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:http";
-import { Validator } from "@seriousme/openapi-schema-validator";
 import parsePrometheus from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launch } from "./browser.mjs";
@@ -144,18 +143,6 @@ describe("GET /metrics", () => {
   });
 });
 
-describe("GET /openapi.json", () => {
-  it("is a valid OpenAPI 3.1 document", async () => {
-    const doc = await (await fetch(`${edge}/openapi.json`)).json();
-    // Kept for .ci/run, which lints it with Redocly (recommended rules: no error allowed).
-    mkdirSync(OUT, { recursive: true });
-    writeFileSync(`${OUT}/openapi.json`, JSON.stringify(doc, null, 2));
-    const result = await new Validator().validate(doc);
-    expect(result.errors).toBeUndefined();
-    expect(result.valid).toBe(true);
-  });
-});
-
 describe("axe-core in Chromium", () => {
   it("finds no serious or critical violation on / and /docs, in both colour schemes, on a phone and a desktop", async () => {
     const axe = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -186,6 +173,11 @@ describe("axe-core in Chromium", () => {
       const page = await browser.newPage();
       await page.goto(`${edge}/`);
       expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+      // A doctype: standards mode, not quirks (here and on /docs).
+      expect(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+      await page.goto(`${edge}/docs`);
+      expect(await page.evaluate(() => document.compatMode)).toBe("CSS1Compat");
+      await page.goto(`${edge}/`);
       const button = page.locator("#refresh");
       expect(await button.getAttribute("aria-pressed")).toBe("false");
       await button.click();

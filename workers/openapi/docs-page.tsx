@@ -1,5 +1,6 @@
-// GET /docs: the API reference as plain HTML, rendered on the server from the same
-// OpenAPI document (no viewer script from a CDN, so it works offline and on a phone).
+// /docs: the API reference as plain HTML, rendered at build time from the same OpenAPI
+// document (scripts/build-openapi.mjs writes dist/assets/docs.html; no viewer script from a
+// CDN, so it works offline and on a phone). Bodies name their schema and link to it.
 import { raw } from "hono/html";
 import { PAGE_CSS } from "../status/page-style.js";
 
@@ -11,7 +12,18 @@ const DOCS_CSS = `
 .method.delete{background:var(--pill-bad)}.method.put,.method.patch{background:var(--fair);color:#1d2330}.method.post{background:var(--pill-good)}
 code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px;overflow:auto;max-height:420px}
 details summary{cursor:pointer;color:var(--muted);font-size:.88rem;margin:4px 0}
+.responses{margin:4px 0;padding-left:18px;font-size:.88rem}
 `;
+
+/** A body's schema: a link to its named component, or the schema itself. */
+function SchemaOf(props: { schema: Json }) {
+  const ref = props.schema.$ref;
+  if (typeof ref === "string") {
+    const name = ref.replace("#/components/schemas/", "");
+    return <a href={`#schema-${name}`}><code>{name}</code></a>;
+  }
+  return <pre tabindex={0}>{JSON.stringify(props.schema, null, 2)}</pre>;
+}
 
 export function DocsPage(props: { doc: Json }) {
   const { doc } = props;
@@ -40,21 +52,32 @@ export function DocsPage(props: { doc: Json }) {
                     <p class="meta">Parameters: {(op.parameters as Json[]).map((p) => `${p.name} (${p.in}${p.required ? ", required" : ""})`).join(", ")}</p>
                   )}
                   {op.requestBody !== undefined && (
-                    <details>
-                      <summary>Request body (JSON Schema)</summary>
-                      <pre tabindex={0}>{JSON.stringify(op.requestBody.content["application/json"].schema, null, 2)}</pre>
-                    </details>
+                    <p class="meta">Request body: <SchemaOf schema={op.requestBody.content["application/json"].schema} /></p>
                   )}
-                  {Object.entries(op.responses as Json).map(([code, r]) => (
-                    <details>
-                      <summary>{code} · {(r as Json).description}</summary>
-                      {(r as Json).content?.["application/json"] !== undefined && <pre tabindex={0}>{JSON.stringify((r as Json).content["application/json"].schema, null, 2)}</pre>}
-                    </details>
-                  ))}
+                  <ul class="responses">
+                    {Object.entries(op.responses as Json).map(([code, r]) => {
+                      const json = (r as Json).content?.["application/json"];
+                      return (
+                        <li>
+                          <strong>{code}</strong> {(r as Json).description}
+                          {json !== undefined && <> · <SchemaOf schema={json.schema} /></>}
+                        </li>
+                      );
+                    })}
+                  </ul>
                 </div>
               ))}
             </section>
           ))}
+          <section id="schemas">
+            <h2>Schemas <small>JSON Schema 2020-12; a generated client names its types after these</small></h2>
+            {Object.entries(doc.components.schemas as Json).map(([name, schema]) => (
+              <details class="op" id={`schema-${name}`}>
+                <summary><code>{name}</code>{(schema as Json).description !== undefined && ` · ${(schema as Json).description}`}</summary>
+                <pre tabindex={0}>{JSON.stringify(schema, null, 2)}</pre>
+              </details>
+            ))}
+          </section>
         </main>
       </body>
     </html>
