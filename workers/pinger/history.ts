@@ -98,6 +98,8 @@ export interface SpaceHistory {
   last: LastCheck | null;
   /** Oldest first, the current hour last. */
   hours: Window[];
+  /** The UTC day of the oldest check kept (what "monitoring since" means), as a day number. */
+  first_day: number | null;
 }
 
 const empty = (): Window => ({ up: 0, total: 0 });
@@ -119,13 +121,16 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   const get = (id: string) => {
     let h = out.get(id);
     if (h === undefined) {
-      h = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, hours: Array.from({ length: 24 }, empty) };
+      h = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, hours: Array.from({ length: 24 }, empty), first_day: null };
       out.set(id, h);
     }
     return h;
   };
   const seen = (h: SpaceHistory, at: unknown, outcome: unknown, status: unknown, lat: unknown) => {
     if (typeof at === "number" && at > 0 && (h.last === null || at > h.last.at)) h.last = { at, outcome: String(outcome), status: status as number | null, latency_ms: lat as number | null };
+  };
+  const firstDay = (h: SpaceHistory, day: number) => {
+    if (h.first_day === null || day < h.first_day) h.first_day = day;
   };
   const addLatency = (id: string, sum: number, n: number) => {
     const l = latency.get(id) ?? [0, 0];
@@ -140,6 +145,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   const latest = sql
     .exec(
       `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency,
+         (SELECT MIN(f.day) FROM days f WHERE f.id = s.id) AS first_day,
          ${cols("w7", today - 6)}, ${cols("w30", today - 29)}, ${cols("w90", today - (HISTORY_DAYS - 1))}
        FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day = (SELECT MAX(m.day) FROM days m WHERE m.id = s.id)`,
     )
@@ -151,6 +157,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
     add(h.windows["30d"], ...upTo("w30"));
     add(h.windows["90d"], ...upTo("w90"));
     seen(h, r.last_at, r.last_outcome, r.last_status, r.last_latency);
+    firstDay(h, r.first_day as number);
   }
   for (const r of sql.exec("SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?", today - 1).toArray() as Row[]) {
     const h = get(r.id as string);
@@ -178,6 +185,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
       }
       addLatency(id, a[2], a[3]);
       seen(h, a[4], a[5], a[6], a[7]);
+      if (a[1] > 0) firstDay(h, Math.floor(hour / 24));
     }
   }
   for (const [id, [sum, n]] of latency) if (n > 0) get(id).latency_24h_ms = Math.round(sum / n);

@@ -50,6 +50,7 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBod
       latency_24h_ms: h?.latency_24h_ms ?? null,
       uptime: { "24h": w ? ratio(w["24h"]) : null, "7d": w ? ratio(w["7d"]) : null, "30d": w ? ratio(w["30d"]) : null, "90d": w ? ratio(w["90d"]) : null },
       checks: { "24h": w?.["24h"].total ?? 0, "7d": w?.["7d"].total ?? 0, "30d": w?.["30d"].total ?? 0, "90d": w?.["90d"].total ?? 0 },
+      monitoring_since: h?.first_day === null || h?.first_day === undefined ? null : iso(h.first_day * 86_400_000)!.slice(0, 10),
       last_error: st?.error ? { at: iso(st.error_at), message: st.error, status: st.error_status } : null,
       hf:
         hfId === null

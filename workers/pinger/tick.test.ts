@@ -199,6 +199,8 @@ describe("history", () => {
     let s = byId(await spaces(), url);
     expect(s.checks).toEqual({ "24h": 4, "7d": 4, "30d": 4, "90d": 4 });
     expect(s.uptime["24h"]).toBe(0.75);
+    // The figures say what they rest on: checks since 1 January (rolled up and not yet).
+    expect(s.monitoring_since).toBe("2027-01-01");
     // Ten days later the last day of history is outside 7 d, inside 30 d and 90 d.
     clock += 10 * 86_400_000;
     await tick(at());
@@ -207,11 +209,15 @@ describe("history", () => {
     expect(s.uptime["30d"]).toBe(0.8);
     // 95 days on, the old days are gone.
     clock += 95 * 86_400_000;
-    await tick(at());
+    const first = at();
+    const firstKept = new Date(first).toISOString().slice(0, 10);
+    await tick(first);
     await tick(at(60)); // an hour later: the previous hour rolls up and old days are dropped
     s = byId(await spaces(), url);
     expect(s.checks["90d"]).toBe(2);
     expect(s.uptime["90d"]).toBe(1);
+    // The oldest check kept is the first since the gap: "since" moves with what is kept.
+    expect(s.monitoring_since).toBe(firstKept);
   });
 
   it("a Space that stays up writes no row of its own: a steady tick costs 3 rows", async () => {

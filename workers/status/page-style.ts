@@ -20,7 +20,7 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .card header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
 .pill{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}
 .pill.up,.pill.fresh{background:var(--pill-good);color:#fff}.pill.down,.pill.stale{background:var(--pill-bad);color:#fff}.pill.waking{background:var(--fair);color:#1d2330}
-.uptime{display:flex;gap:14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
+.uptime{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
 .bars{display:flex;gap:2px;height:22px;margin:4px 0}.bars.hours{height:14px}
 .bars i{flex:1;border-radius:2px;background:var(--none);min-width:1px}.bars i.g{background:var(--good)}.bars i.f{background:var(--fair)}.bars i.b{background:var(--bad)}
 .bars:focus{outline:2px solid var(--accent);outline-offset:2px}.bars-detail{display:none;font-size:.8rem;color:var(--text);margin:2px 0 6px}

@@ -3,6 +3,7 @@
 //   GET /metrics   Prometheus text format
 // Both follow STATUS_PAGE (workers/status/access.ts), as does GET /v1/spaces.
 import { Hono } from "hono";
+import { html } from "hono/html";
 import { readPingerSettings } from "../pinger/settings.js";
 import { viewerOnly } from "./access.js";
 import { renderMetrics } from "./metrics.js";
@@ -17,7 +18,8 @@ statusRoutes.get("/", viewerOnly, async (c) => {
   // The same rule as /v1/pinger/health: two tick intervals without a finished tick.
   const overdueS = 2 * (settings.ok ? settings.value.TICK_INTERVAL_S : 60);
   c.header("cache-control", "no-store");
-  return c.html(<StatusPage o={o} title={c.env.STATUS_TITLE || "edge-pulse status"} overdueS={overdueS} />);
+  // The doctype keeps browsers out of quirks mode (JSX cannot write one).
+  return c.html(html`<!doctype html>${<StatusPage o={o} title={c.env.STATUS_TITLE || "edge-pulse status"} overdueS={overdueS} />}`);
 });
 
 statusRoutes.get("/metrics", viewerOnly, async (c) => {

@@ -38,6 +38,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
         <span>24 h <b>{percent(s.uptime["24h"])}</b> <small>of {s.checks["24h"]}</small></span>
         <span>7 d <b>{percent(s.uptime["7d"])}</b> <small>of {s.checks["7d"]}</small></span>
         <span>90 d <b>{percent(s.uptime["90d"])}</b> <small>of {s.checks["90d"]} checks</small></span>
+        <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
       </div>
       <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
       <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />

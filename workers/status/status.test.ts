@@ -73,7 +73,7 @@ describe("a long Space list", () => {
     const spaces = Array.from({ length: FULL_CARDS + 10 }, (_, i) => ({
       id: `s${i}`, name: `space-${i}`, url: `https://x/${i}`, interval_s: 300, critical: false, state: i % 7 === 0 ? "down" : "up", since: null,
       last_check: null, next_check_at: new Date(now).toISOString(), latency_24h_ms: null,
-      uptime: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, checks: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, last_error: null, hf: null,
+      uptime: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, checks: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, monitoring_since: i === 0 ? "2026-11-20" : null, last_error: null, hf: null,
     })) as any[];
     const data = { generated_at: "", list: { valid: 0, invalid: 0, error: null, read_at: null, checked_at: null }, config_errors: [], last_tick: null, spaces, bars: {}, totals: null };
     const html = String(jsx(SpacesView, { data, now }));
@@ -81,6 +81,8 @@ describe("a long Space list", () => {
     expect(html.match(/<article class="card space"/g)).toHaveLength(down);
     expect(html.match(/<tr data-state="up">/g)).toHaveLength(spaces.length - down);
     expect(html.indexOf("space-7<")).toBeLessThan(html.indexOf("space-1<")); // problems first
+    // Uptime says what it rests on.
+    expect(html).toContain("of 1 checks</small></span><span class=\"since\">monitoring since 2026-11-20</span>");
   });
 });
 
