@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { AlertSubjectSchema } from "./alerts.js";
 import { SenderIdSchema } from "./ids.js";
+import { TokenScopeSchema } from "./placement.js";
 import { PoolEventSchema, SenderStateSchema } from "./snapshot.js";
 import { SpaceConfigErrorSchema, SpaceObjectSchema } from "./spaces.js";
 
@@ -113,16 +114,29 @@ export const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(
 
 /** GET /v2/pools/{id}/events?after=&limit= */
 export const EventsQuerySchema = z
-  .object({ after: z.coerce.number().int().nonnegative().default(0), limit: z.coerce.number().int().min(1).max(1000).default(100) })
+  .object({
+    after: z.coerce.number().int().nonnegative().default(0),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    wait: z.coerce.number().int().min(0).max(30).default(0).meta({ description: "Long-poll: with no event after `after`, answer when one comes or after this many seconds" }),
+  })
   .strict();
 
 export const HealthSchema = z.object({ status: z.literal("alive") });
 
+/** GET /v1/info: what rbee's queen answers there, so its web UI finds the edge. */
+export const QueenInfoSchema = z.object({
+  base_url: z.string(),
+  port: z.number(),
+  version: z.string(),
+  features: z.array(z.string()),
+  build_timestamp: z.string(),
+});
+
 // Admin: pools and tokens.
 
-export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional() }).strict();
+export const IssueTokenSchema = z.object({ label: z.string().min(1).max(100).optional(), scope: TokenScopeSchema.default("write") }).strict();
 
-export const TokenInfoSchema = z.object({ token_id: z.string(), label: z.string().nullable(), created_at: z.string(), revoked_at: z.string().nullable() });
+export const TokenInfoSchema = z.object({ token_id: z.string(), label: z.string().nullable(), scope: TokenScopeSchema, created_at: z.string(), revoked_at: z.string().nullable() });
 export type TokenInfo = z.infer<typeof TokenInfoSchema>;
 
 export const IssuedTokenSchema = TokenInfoSchema.extend({

@@ -11,3 +11,4 @@ export * from "./headers.js";
 export * from "./snapshot.js";
 export * from "./spaces.js";
 export * from "./schedule.js";
+export * from "./placement.js";

@@ -3,6 +3,7 @@
 // registry knows on its own clock. Kept as schemas so tests and clients can parse it.
 import * as z from "zod";
 import { GpuReportFields, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
+import { ReservationSchema } from "./placement.js";
 import { PoolSettingsSchema } from "./pool-settings.js";
 
 export const SenderStateSchema = z.enum(["fresh", "stale"]);
@@ -29,6 +30,8 @@ export const SnapshotWorkerSchema = WorkerReportSchema.extend({
   /** True when gpu_id names no GPU its host reports (do not place work by that GPU). */
   gpu_unknown: z.boolean(),
   health_status: HealthStatusSchema.nullable(),
+  /** Marked by the admin (or its host is): never a placement candidate. */
+  draining: z.boolean(),
   ...Liveness,
 });
 
@@ -40,6 +43,8 @@ export const SnapshotHostSchema = z.object({
   sidecar_version: z.string().nullable(),
   /** True when that version is not the one this edge serves (`edge_sidecar_version`). */
   sidecar_differs: z.boolean(),
+  /** Marked by the admin: its GPUs are never placement candidates. */
+  draining: z.boolean(),
   ...Liveness,
 });
 
@@ -57,6 +62,8 @@ export const PoolSnapshotSchema = z.object({
   vram: z.object({ total_bytes: z.number(), free_bytes: z.number(), unknown_gpus: z.number() }),
   eviction: z.object({ suspended: z.boolean(), reason: z.string().nullable() }),
   settings: PoolSettingsSchema,
+  /** VRAM held for schedulers (POST /v2/pools/{id}/reservations) and not yet seen in use. */
+  reservations: z.array(ReservationSchema),
   /** The heartbeat-sidecar version this edge serves at /heartbeat-sidecar.tgz. */
   edge_sidecar_version: z.string(),
 });
@@ -74,6 +81,10 @@ export const PoolEventKindSchema = z.enum([
   "skew",
   "eviction_suspended",
   "eviction_resumed",
+  // Scheduling (shared/placement.ts): a reservation granted or ended, a sender drained or not.
+  "reserved",
+  "released",
+  "draining",
 ]);
 export type PoolEventKind = z.infer<typeof PoolEventKindSchema>;
 

@@ -1,12 +1,15 @@
 // The HTTP app: every feature router mounted, one error envelope (workers/http/errors.ts).
 // Kept apart from index.ts so tests can list its routes against the OpenAPI operations.
 import { Hono } from "hono";
+import { cors } from "hono/cors";
 import { requireAdmin } from "./auth/access.js";
 import { ApiError, onError } from "./http/errors.js";
 import { allowedMethods } from "./http/methods.js";
 import { adminAlertRoutes } from "./alerts/admin-routes.js";
 import { adminPoolRoutes } from "./pools/admin-routes.js";
 import { poolRoutes } from "./pools/routes.js";
+import { scheduleRoutes } from "./pools/schedule-routes.js";
+import { streamRoutes } from "./pools/stream-routes.js";
 import { adminSpaceRoutes } from "./spaces/admin-routes.js";
 import { spaceRoutes } from "./spaces/routes.js";
 import { statusRoutes } from "./status/routes.js";
@@ -19,6 +22,11 @@ app.notFound((c) => {
   c.header("allow", allowed.join(", "));
   return c.json(new ApiError(405, "method_not_allowed", `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(", ")}`).toBody(), 405);
 });
+
+// What a queen's web UI on another origin reads (rbee: /health, /v1/info, the heartbeat
+// stream); no cookies are involved, tokens travel in a header or as a read token in the URL.
+const uiCors = cors({ origin: "*", allowMethods: ["GET"], allowHeaders: ["authorization", "last-event-id"], maxAge: 600 });
+for (const path of ["/health", "/v1/info", "/v1/heartbeats/stream", "/v2/pools/:id/stream"]) app.use(path, uiCors);
 
 app.get("/health", (c) => c.json({ status: "alive" }));
 // One guard for every admin route, whichever feature router serves it (a guard per router
@@ -33,3 +41,5 @@ app.route("/", adminAlertRoutes);
 app.route("/", spaceRoutes);
 app.route("/", statusRoutes);
 app.route("/", poolRoutes);
+app.route("/", scheduleRoutes);
+app.route("/", streamRoutes);

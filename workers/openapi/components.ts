@@ -29,6 +29,17 @@ import {
   WorkerReportSchema,
   WorkerStatusSchema,
 } from "../../shared/index.js";
+import {
+  DrainPatchSchema,
+  DrainStateSchema,
+  GpuCandidateSchema,
+  PlacementSchema,
+  ReservationListSchema,
+  ReservationRequestSchema,
+  ReservationSchema,
+  TokenScopeSchema,
+  WorkerCandidateSchema,
+} from "../../shared/placement.js";
 
 /** An OpenAPI document is any JSON object to a schema; named so a client types it. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: "An OpenAPI 3.1 document" });
@@ -91,6 +102,17 @@ const NAMED: [z.ZodType, string][] = [
   [api.TestAlertSchema, "TestAlert"],
   // The rest.
   [api.HealthSchema, "Health"],
+  [api.QueenInfoSchema, "QueenInfo"],
+  // Scheduling.
+  [PlacementSchema, "Placement"],
+  [WorkerCandidateSchema, "WorkerCandidate"],
+  [GpuCandidateSchema, "GpuCandidate"],
+  [ReservationRequestSchema, "ReservationRequest"],
+  [ReservationSchema, "Reservation"],
+  [ReservationListSchema, "ReservationList"],
+  [DrainPatchSchema, "DrainPatch"],
+  [DrainStateSchema, "DrainState"],
+  [TokenScopeSchema, "TokenScope"],
   [OpenApiDocumentSchema, "OpenApiDocument"],
 ];
 

@@ -8,10 +8,12 @@
 //   GET    /v1/admin/pools/:id/stats             heartbeats and SQLite rows written since start
 //   DELETE /v1/admin/pools/:id/workers/:worker_id  evict a worker now (also while evictions are held)
 //   DELETE /v1/admin/pools/:id/hosts/:host_id      evict a host and the workers it relays
+//   PATCH  /v1/admin/pools/:id/workers/:worker_id  {"draining": true|false}: never placed on while true
+//   PATCH  /v1/admin/pools/:id/hosts/:host_id      the same for a host and every GPU and worker on it
 //   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
 import { Hono } from "hono";
 import { IssueTokenSchema } from "../../shared/api.js";
-import { PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
+import { DrainPatchSchema, PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, parseOptionalJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
@@ -22,8 +24,8 @@ export const adminPoolRoutes = new Hono<{ Bindings: Env }>();
 adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);
   // "No body" is decided by the body itself: a chunked body has no Content-Length.
-  const body = await parseOptionalJsonBody(c, IssueTokenSchema, {});
-  const issued = await poolStub(c.env, poolId).issueToken(poolId, body.label ?? null);
+  const body = await parseOptionalJsonBody(c, IssueTokenSchema, { scope: "write" });
+  const issued = await poolStub(c.env, poolId).issueToken(poolId, body.label ?? null, body.scope);
   await c.env.POOL_INDEX.getByName("index").add(poolId);
   c.header("cache-control", "no-store");
   return c.json({ pool_id: poolId, ...issued }, 201);
@@ -62,6 +64,12 @@ for (const kind of ["worker", "host"] as const) {
     const poolId = poolIdParam(c);
     const id = valid(SenderIdSchema, c.req.param(`${kind}_id`), "invalid_id", `${kind}_id`);
     return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id)));
+  });
+  adminPoolRoutes.patch(`/v1/admin/pools/:id/${kind}s/:${kind}_id`, async (c) => {
+    const poolId = poolIdParam(c);
+    const id = valid(SenderIdSchema, c.req.param(`${kind}_id`), "invalid_id", `${kind}_id`);
+    const { draining } = await parseJsonBody(c, DrainPatchSchema);
+    return c.json(unwrap(await poolStub(c.env, poolId).drain(kind, id, draining)));
   });
 }
 

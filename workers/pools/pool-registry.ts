@@ -4,6 +4,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PoolStats, TokenInfo } from "../../shared/api.js";
 import {
+  DEFAULT_HOST_ID,
   DEFAULT_POOL_SETTINGS,
   PoolSettingsSchema,
   validate,
@@ -11,7 +12,12 @@ import {
   type FlushRecord,
   type PoolSettings,
   type PoolSettingsPatch,
+  type Placement,
+  type PlacementQuery,
   type PoolSnapshot,
+  type Reservation,
+  type ReservationRequest,
+  type TokenScope,
 } from "../../shared/index.js";
 import type { BodyError, BodyText } from "../http/body.js";
 import { judgePoolHeartbeat, judgeWorkerHeartbeat } from "./heartbeat-body.js";
@@ -23,6 +29,10 @@ import { RegistryStore, type HeartbeatCounters, type TokenRow } from "./registry
 import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, HOT_GAP_MS, packChunks } from "./volatile.js";
 import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
+import { scopeAllows, type Need } from "../auth/scopes.js";
+import { Live, type StreamKind } from "./live.js";
+import { hiveTelemetry, queenBeat } from "./queen-shape.js";
+import { Scheduling } from "./scheduling.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
 
@@ -71,11 +81,17 @@ export class PoolRegistry extends DurableObject<Env> {
   /** The closing flush's timer (FlushPolicy.closing), and how many times it found heartbeats still coming. */
   private closing: ReturnType<typeof setTimeout> | null = null;
   private closingTries = 0;
+  /** Placement, reservations and draining (scheduling.ts). */
+  private scheduling!: Scheduling;
+  /** Long-polls and streams (live.ts). */
+  private live!: Live;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       this.store = new RegistryStore(ctx.storage.sql);
+      this.scheduling = new Scheduling(this.store);
+      this.live = this.newLive();
       this.poolId = this.store.getMeta("pool_id");
       const stored = this.store.getMeta("settings");
       const settings = stored === null ? DEFAULT_POOL_SETTINGS : PoolSettingsSchema.parse(JSON.parse(stored));
@@ -128,23 +144,44 @@ export class PoolRegistry extends DurableObject<Env> {
     return this.forwarding;
   }
 
-  private async authorize(access: PoolAccess): Promise<Outcome<void>> {
+  private newLive(): Live {
+    return new Live({
+      lastSeq: () => this.store.lastSeq,
+      eventsAfter: (seq, limit) => this.store.listEvents(seq, limit),
+      summary: () => {
+        const snap = this.publicSnapshot();
+        return { pool_id: this.poolId, timestamp: snap.timestamp, counts: snap.counts, vram: snap.vram, reservations: snap.reservations.length, eviction: snap.eviction };
+      },
+      summaryEveryMs: () => this.pool.settings.pool_interval_s * 1000,
+      queenBeat: () => queenBeat(this.pool, this.scheduling.drains, Date.now()),
+      hiveTelemetry: (hostId) => hiveTelemetry(this.pool, hostId, Date.now()),
+    });
+  }
+
+  /**
+   * Checks the caller: the admin may do anything; a pool token must be this pool's, not
+   * revoked, and its scope must allow `need` (scopes.ts).
+   */
+  private async authorize(access: PoolAccess, need: Need = "read"): Promise<Outcome<void>> {
     if (this.poolId === null) return access.kind === "admin" ? noSuchPool() : unauthorized();
     if (access.kind === "admin") return { ok: true, value: undefined };
     const row = this.tokens.get(access.tokenId);
     if (row === undefined) return unauthorized();
     if (row.revoked_at !== null) return unauthorized("token has been revoked");
     const known = this.verified.get(access.tokenId);
-    if (known !== undefined && fixedLengthEqual(known, access.secret)) return { ok: true, value: undefined };
-    if (!fixedLengthEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
-    this.verified.set(access.tokenId, access.secret);
+    if (known === undefined || !fixedLengthEqual(known, access.secret)) {
+      if (!fixedLengthEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
+      this.verified.set(access.tokenId, access.secret);
+    }
+    if (!scopeAllows(row.scope, need)) return { ok: false, status: 403, code: "insufficient_scope", message: `this token's scope is ${row.scope}; this needs ${need === "read" ? "read" : need}` };
     return { ok: true, value: undefined };
   }
 
   /** Checks a token without doing anything (used to tell 403 "another pool's token" from 401). */
-  async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string }>> {
+  async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string; scope: TokenScope | null }>> {
     const auth = await this.authorize(access);
-    return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
+    const scope = access.kind === "admin" ? null : (this.tokens.get(access.tokenId)?.scope ?? null);
+    return auth.ok ? { ok: true, value: { pool_id: this.poolId as string, scope } } : auth;
   }
 
   /** A worker heartbeat's body as read by the Worker; judged here, after the caller. */
@@ -153,7 +190,16 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async poolHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
-    return this.heartbeat(access, () => judgePoolHeartbeat(body, this.poolId as string), (hb, now) => this.pool.applyPoolHeartbeat(hb, now));
+    return this.heartbeat(access, () => judgePoolHeartbeat(body, this.poolId as string), (hb, now) => {
+      const applied = this.pool.applyPoolHeartbeat(hb, now);
+      if (applied.outcome.ok && applied.outcome.value.status === "accepted") {
+        const hostId = hb.host_id ?? DEFAULT_HOST_ID;
+        // Reservations whose VRAM this heartbeat shows in use end; stream readers see the host.
+        this.scheduling.hostReported(this.pool, hostId, now);
+        this.live.hostReported(hostId);
+      }
+      return applied;
+    });
   }
 
   /**
@@ -165,7 +211,7 @@ export class PoolRegistry extends DurableObject<Env> {
     judge: () => { ok: true; value: H } | { ok: false; error: BodyError },
     apply: (hb: H, now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null },
   ): Promise<Outcome<Ack>> {
-    const auth = await this.authorize(access);
+    const auth = await this.authorize(access, "write");
     if (!auth.ok) return auth;
     const judged = judge();
     if (!judged.ok) {
@@ -190,6 +236,11 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
     if (wakeBy !== null) await this.wakeBy(wakeBy);
+    // A host that left takes its drain marks and reservations with it; readers are told.
+    if (this.store.lastSeq > this.live.sent) {
+      this.scheduling.settle(this.pool, now);
+      this.live.changed();
+    }
     // Not awaited: the heartbeat's answer never waits for alerting.
     if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string, edge_sidecar_version: EDGE_SIDECAR_VERSION } };
@@ -241,30 +292,88 @@ export class PoolRegistry extends DurableObject<Env> {
     r[reason] = (r[reason] ?? 0) + 1;
   }
 
+  private buildSnapshot(filter: SnapshotFilter): PoolSnapshot {
+    const now = Date.now();
+    this.scheduling.settle(this.pool, now);
+    return buildSnapshot(this.poolId as string, this.pool, now, filter, this.scheduling);
+  }
+
+  /** A snapshot without worker URIs: URIs are left out here, at the source, so no page, metric or summary can show one. */
+  private publicSnapshot(): PublicSnapshot {
+    const snap = this.buildSnapshot({});
+    return { ...snap, workers: snap.workers.map(({ uri: _, ...w }) => w) };
+  }
+
   /** What /metrics and the status page need: counts, GPUs and workers, no URIs or tokens. */
   async metrics(): Promise<PoolMetrics | null> {
     if (this.poolId === null) return null;
-    const snap = buildSnapshot(this.poolId, this.pool, Date.now(), {});
-    // URIs are left out here, at the source, so no page or metric can show one.
-    return { snapshot: { ...snap, workers: snap.workers.map(({ uri: _, ...w }) => w) }, counters: this.pool.counters };
+    return { snapshot: this.publicSnapshot(), counters: this.pool.counters };
   }
 
   async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
-    return { ok: true, value: buildSnapshot(this.poolId as string, this.pool, Date.now(), filter) };
+    return { ok: true, value: this.buildSnapshot(filter) };
   }
 
-  async events(access: PoolAccess, afterSeq: number, limit: number): Promise<Outcome<PoolEvent[]>> {
+  /** The event log after `afterSeq`; with `waitS`, waits up to that long for one (long-poll). */
+  async events(access: PoolAccess, afterSeq: number, limit: number, waitS = 0): Promise<Outcome<PoolEvent[]>> {
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
+    await this.live.wait(afterSeq, waitS * 1000);
     return { ok: true, value: this.store.listEvents(afterSeq, limit) };
+  }
+
+  /** Server-Sent Events: the pool's events and summaries, or rbee's queen stream. */
+  async stream(access: PoolAccess, kind: StreamKind, lastEventId: number | null): Promise<Outcome<ReadableStream<Uint8Array>>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    return { ok: true, value: this.live.open(kind, lastEventId, Date.now()) };
+  }
+
+  async placement(access: PoolAccess, q: PlacementQuery): Promise<Outcome<Placement>> {
+    const auth = await this.authorize(access);
+    if (!auth.ok) return auth;
+    const now = Date.now();
+    const placed = this.scheduling.placement(this.poolId as string, this.pool, q, now);
+    this.live.changed();
+    return { ok: true, value: placed };
+  }
+
+  async reserve(access: PoolAccess, req: ReservationRequest): Promise<Outcome<Reservation>> {
+    const auth = await this.authorize(access, "schedule");
+    if (!auth.ok) return auth;
+    // No await from here to the write: concurrent requests are decided one after another.
+    const granted = this.scheduling.reserve(this.pool, req, Date.now());
+    this.live.changed();
+    return granted;
+  }
+
+  async reservations(access: PoolAccess): Promise<Outcome<Reservation[]>> {
+    const auth = await this.authorize(access, "schedule");
+    if (!auth.ok) return auth;
+    this.scheduling.settle(this.pool, Date.now());
+    this.live.changed();
+    return { ok: true, value: this.scheduling.book.list() };
+  }
+
+  async cancelReservation(access: PoolAccess, id: string): Promise<Outcome<Reservation>> {
+    const auth = await this.authorize(access, "schedule");
+    if (!auth.ok) return auth;
+    const now = Date.now();
+    this.scheduling.settle(this.pool, now);
+    const cancelled = this.scheduling.cancel(id, now);
+    this.live.changed();
+    return cancelled;
   }
 
   override async alarm(): Promise<void> {
     this.armedAt = null;
     const now = Date.now();
     sweep(this.pool, now);
+    // A host that went stale or was evicted releases its reservations and drain marks.
+    this.scheduling.settle(this.pool, now);
+    this.live.changed();
     await this.rearm(now);
     await this.forwardAlerts();
   }
@@ -298,10 +407,10 @@ export class PoolRegistry extends DurableObject<Env> {
     return true;
   }
 
-  async issueToken(poolId: string, label: string | null): Promise<{ token: string } & TokenInfo> {
+  async issueToken(poolId: string, label: string | null, scope: TokenScope = "write"): Promise<{ token: string } & TokenInfo> {
     await this.create(poolId);
     const fresh = newPoolToken(poolId);
-    const row: TokenRow = { id: fresh.tokenId, hash: await sha256Hex(fresh.secret), label, created_at: Date.now(), revoked_at: null };
+    const row: TokenRow = { id: fresh.tokenId, hash: await sha256Hex(fresh.secret), label, scope, created_at: Date.now(), revoked_at: null };
     this.store.addToken(row);
     this.tokens.set(row.id, row);
     return { token: fresh.token, ...tokenInfo(row) };
@@ -342,9 +451,20 @@ export class PoolRegistry extends DurableObject<Env> {
 
   async evict(kind: "worker" | "host", id: string): Promise<Outcome<{ removed: string }>> {
     if (this.poolId === null) return noSuchPool();
-    if (!this.pool.evictByAdmin(kind, id, Date.now())) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
+    const now = Date.now();
+    if (!this.pool.evictByAdmin(kind, id, now)) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
+    this.scheduling.settle(this.pool, now);
+    this.live.changed();
     await this.forwardAlerts();
     return { ok: true, value: { removed: `${kind}:${id}` } };
+  }
+
+  /** Marks a worker or host as draining (never placed on) or not. */
+  async drain(kind: "worker" | "host", id: string, draining: boolean): Promise<Outcome<{ subject: string; draining: boolean }>> {
+    if (this.poolId === null) return noSuchPool();
+    const done = this.scheduling.drain(this.pool, kind, id, draining, Date.now());
+    this.live.changed();
+    return done;
   }
 
   async summary(): Promise<PoolSummary | null> {
@@ -371,7 +491,10 @@ export class PoolRegistry extends DurableObject<Env> {
     if (poolId === null) return noSuchPool();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.live.closeAll();
     this.store = new RegistryStore(this.ctx.storage.sql);
+    this.scheduling = new Scheduling(this.store);
+    this.live = this.newLive();
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
     if (this.closing !== null) clearTimeout(this.closing);
@@ -389,6 +512,7 @@ function tokenInfo(row: TokenRow): TokenInfo {
   return {
     token_id: row.id,
     label: row.label,
+    scope: row.scope,
     created_at: new Date(row.created_at).toISOString(),
     revoked_at: row.revoked_at === null ? null : new Date(row.revoked_at).toISOString(),
   };

@@ -3,7 +3,7 @@
 // Text-keyed tables are WITHOUT ROWID (no second index row per write), and events use a
 // plain INTEGER PRIMARY KEY (AUTOINCREMENT would write sqlite_sequence on every insert;
 // trimming only removes the oldest rows, so sequence numbers still only grow).
-import type { FlushRecord, GpuReport, LivenessState, PoolEvent, PoolEventKind, WorkerReport } from "../../shared/index.js";
+import type { FlushRecord, GpuReport, LivenessState, PoolEvent, PoolEventKind, TokenScope, WorkerReport } from "../../shared/index.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -53,6 +53,7 @@ export interface TokenRow {
   id: string;
   hash: string;
   label: string | null;
+  scope: TokenScope;
   created_at: number;
   revoked_at: number | null;
 }
@@ -85,11 +86,22 @@ export class RegistryStore {
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
     addColumn(sql, "ALTER TABLE hosts ADD COLUMN sidecar_version TEXT");
+    // Tokens issued before scopes could send heartbeats and read: they are write tokens.
+    addColumn(sql, "ALTER TABLE tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write'");
     this.lastSeq = sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM events").one().seq ?? 0;
   }
 
   private write(query: string, ...params: SqlValue[]): void {
     this.rowsWritten += this.sql.exec(query, ...params).rowsWritten;
+  }
+
+  /** A statement of a table kept beside the registry's (reservations, drains), counted like the rest. */
+  run(query: string, ...params: SqlValue[]): void {
+    this.write(query, ...params);
+  }
+
+  rows<T>(query: string, ...params: SqlValue[]): T[] {
+    return this.sql.exec(query, ...params).toArray() as T[];
   }
 
   getMeta(key: string): string | null {
@@ -192,7 +204,7 @@ export class RegistryStore {
   }
 
   addToken(row: TokenRow): void {
-    this.write("INSERT INTO tokens (id, hash, label, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)", row.id, row.hash, row.label, row.created_at);
+    this.write("INSERT INTO tokens (id, hash, label, scope, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)", row.id, row.hash, row.label, row.scope, row.created_at);
   }
 
   revokeToken(id: string, at: number): void {

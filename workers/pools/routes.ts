@@ -2,7 +2,7 @@
 //   POST /v1/heartbeat                 worker heartbeat; the pool is the token's pool
 //   POST /v2/pools/:id/heartbeat       one host's GPUs and workers
 //   GET  /v2/pools/:id                 aggregated snapshot (?state=fresh|stale, ?host_id=)
-//   GET  /v2/pools/:id/events          event log (?after=<seq>&limit=)
+//   GET  /v2/pools/:id/events          event log (?after=<seq>&limit=&wait=<s>: long-poll up to 30 s)
 //   GET  /v2/pools                     pools with counts (admin: all; pool token: its own)
 import { Hono } from "hono";
 import { EventsQuerySchema, SnapshotQuerySchema } from "../../shared/api.js";
@@ -44,7 +44,7 @@ poolRoutes.get("/v2/pools/:id/events", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const query = valid(EventsQuerySchema, c.req.query(), "invalid_query", "(query)");
-  const events = unwrap(await poolStub(c.env, poolId).events(access, query.after, query.limit));
+  const events = unwrap(await poolStub(c.env, poolId).events(access, query.after, query.limit, query.wait));
   return c.json({ pool_id: poolId, events });
 });
 

@@ -3,6 +3,7 @@
 import type { PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
 import type { Liveness } from "./entries.js";
 import type { PoolState } from "./pool-state.js";
+import type { Scheduling } from "./scheduling.js";
 import { EDGE_SIDECAR_VERSION, sidecarDiffers } from "./sidecar-version.js";
 
 export interface SnapshotFilter {
@@ -29,7 +30,8 @@ function gpuUnknown(pool: PoolState, hostId: string | null, gpuId: number | null
   return host !== undefined && !host.gpus.some((g) => g.id === gpuId);
 }
 
-export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter = {}): PoolSnapshot {
+export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling): PoolSnapshot {
+  const drains = scheduling.drains;
   const keep = (state: LivenessState, hostId: string | null) =>
     (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
 
@@ -39,7 +41,10 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
   for (const w of pool.workers.values()) {
     if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
     if (!keep(w.state, w.hostId)) continue;
-    workers.push({ ...w.report, host_id: w.hostId, gpu_unknown: gpuUnknown(pool, w.hostId, w.report.gpu_id), health_status: w.health, ...liveness(w, now) });
+    workers.push({
+      ...w.report, host_id: w.hostId, gpu_unknown: gpuUnknown(pool, w.hostId, w.report.gpu_id), health_status: w.health,
+      draining: drains.workerDrained(w.id, w.hostId), ...liveness(w, now),
+    });
   }
 
   const gpus: SnapshotGpu[] = [];
@@ -60,7 +65,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     if (keep(h.state, h.id)) {
       hosts.push({
         host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0,
-        sidecar_version: h.sidecarVersion, sidecar_differs: sidecarDiffers(h.sidecarVersion), ...liveness(h, now),
+        sidecar_version: h.sidecarVersion, sidecar_differs: sidecarDiffers(h.sidecarVersion), draining: drains.has(`host:${h.id}`), ...liveness(h, now),
       });
     }
   }
@@ -75,6 +80,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     vram,
     eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
     settings: pool.settings,
+    reservations: scheduling.book.list().filter((r) => filter.host_id === undefined || r.host_id === filter.host_id),
     edge_sidecar_version: EDGE_SIDECAR_VERSION,
   };
 }
