@@ -12,3 +12,4 @@ export * from "./snapshot.js";
 export * from "./spaces.js";
 export * from "./schedule.js";
 export * from "./placement.js";
+export * from "./forward.js";

@@ -3,6 +3,7 @@
 // registry knows on its own clock. Kept as schemas so tests and clients can parse it.
 import * as z from "zod";
 import { GpuReportFields, HealthStatusSchema, WorkerReportSchema } from "./heartbeat.js";
+import { ForwardStatusSchema } from "./forward.js";
 import { ReservationSchema } from "./placement.js";
 import { PoolSettingsSchema } from "./pool-settings.js";
 
@@ -64,6 +65,8 @@ export const PoolSnapshotSchema = z.object({
   settings: PoolSettingsSchema,
   /** VRAM held for schedulers (POST /v2/pools/{id}/reservations) and not yet seen in use. */
   reservations: z.array(ReservationSchema),
+  /** The queen push (PUT /v1/admin/pools/{id}/forward); null when the pool does not forward. */
+  forward: ForwardStatusSchema.nullable(),
   /** The heartbeat-sidecar version this edge serves at /heartbeat-sidecar.tgz. */
   edge_sidecar_version: z.string(),
 });

@@ -40,6 +40,7 @@ import {
   TokenScopeSchema,
   WorkerCandidateSchema,
 } from "../../shared/placement.js";
+import { ForwardConfigSchema, ForwardSetSchema, ForwardStatusSchema } from "../../shared/forward.js";
 
 /** An OpenAPI document is any JSON object to a schema; named so a client types it. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: "An OpenAPI 3.1 document" });
@@ -113,6 +114,9 @@ const NAMED: [z.ZodType, string][] = [
   [DrainPatchSchema, "DrainPatch"],
   [DrainStateSchema, "DrainState"],
   [TokenScopeSchema, "TokenScope"],
+  [ForwardConfigSchema, "ForwardConfig"],
+  [ForwardStatusSchema, "ForwardStatus"],
+  [ForwardSetSchema, "ForwardSet"],
   [OpenApiDocumentSchema, "OpenApiDocument"],
 ];
 

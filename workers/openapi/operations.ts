@@ -7,6 +7,7 @@ import { AlertConfigSchema } from "../../shared/alerts.js";
 import * as api from "../../shared/api.js";
 import { PoolHeartbeatSchema, PoolSettingsPatchSchema, PoolSettingsSchema, PoolSnapshotSchema, WorkerHeartbeatSchema } from "../../shared/index.js";
 import { DrainPatchSchema, DrainStateSchema, PlacementQuerySchema, PlacementSchema, ReservationListSchema, ReservationRequestSchema, ReservationSchema } from "../../shared/placement.js";
+import { ForwardConfigSchema, ForwardSetSchema } from "../../shared/forward.js";
 import { OpenApiDocumentSchema } from "./components.js";
 
 export type Auth = "none" | "viewer" | "admin" | "pool" | "pool_or_admin";
@@ -66,6 +67,7 @@ export const OPERATIONS: Operation[] = [
   { id: "evictHost", method: "delete", path: "/v1/admin/pools/{id}/hosts/{host_id}", tag: "admin", summary: "Evict a host now", auth: "admin", responses: { 200: ["Removed", api.RemovedSchema], ...bad, ...denied, 404: ["No such host (or pool)", E] } },
   { id: "drainWorker", method: "patch", path: "/v1/admin/pools/{id}/workers/{worker_id}", tag: "admin", summary: "Mark a worker draining (never a placement candidate) or not", auth: "admin", body: DrainPatchSchema, responses: { 200: ["Marked", DrainStateSchema], ...bad, ...denied, 404: ["No such worker (or pool)", E], 413: ["Body too large", E] } },
   { id: "drainHost", method: "patch", path: "/v1/admin/pools/{id}/hosts/{host_id}", tag: "admin", summary: "Mark a host draining (its GPUs and workers are never placement candidates) or not", auth: "admin", body: DrainPatchSchema, responses: { 200: ["Marked", DrainStateSchema], ...bad, ...denied, 404: ["No such host (or pool)", E], 413: ["Body too large", E] } },
+  { id: "setPoolForward", method: "put", path: "/v1/admin/pools/{id}/forward", tag: "admin", summary: "Push the seed's pool heartbeat to a queen every pool_interval_s while a host is fresh (url null stops); the token is never shown again", auth: "admin", body: ForwardConfigSchema, responses: { 200: ["Set", ForwardSetSchema], ...bad, ...denied, ...noPool, 413: ["Body too large", E] } },
   { id: "deletePool", method: "delete", path: "/v1/admin/pools/{id}", tag: "admin", summary: "Delete a pool and everything it holds", auth: "admin", responses: { 200: ["Deleted", api.PoolDeletedSchema], ...denied, ...noPool } },
   { id: "putSpaceList", method: "put", path: "/v1/admin/spaces", tag: "admin", summary: "Store the Space list in KV; 400 lists every bad entry and stores nothing", auth: "admin", body: api.SpaceListSchema, responses: { 200: ["Stored", api.SpaceListStoredSchema], 400: ["Bad entries: every one with its index and issues; nothing stored", api.SpaceListErrorSchema], ...denied, 413: ["Too many entries", E] } },
   { id: "getSpaceList", method: "get", path: "/v1/admin/spaces", tag: "admin", summary: "The stored Space list as written, with its errors", auth: "admin", responses: { 200: ["The list", api.StoredSpaceListSchema], ...denied } },

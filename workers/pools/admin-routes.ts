@@ -11,9 +11,10 @@
 //   PATCH  /v1/admin/pools/:id/workers/:worker_id  {"draining": true|false}: never placed on while true
 //   PATCH  /v1/admin/pools/:id/hosts/:host_id      the same for a host and every GPU and worker on it
 //   DELETE /v1/admin/pools/:id                   delete the pool and everything in it
+//   PUT    /v1/admin/pools/:id/forward           {"url", "token"?}: push the seed's pool heartbeat to a queen (url null: stop)
 import { Hono } from "hono";
 import { IssueTokenSchema } from "../../shared/api.js";
-import { DrainPatchSchema, PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
+import { DrainPatchSchema, ForwardConfigSchema, PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, parseOptionalJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
@@ -87,4 +88,10 @@ adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
   // Its open incidents close with it (or they would be reminded of forever).
   await c.env.ALERTS.getByName(ALERTER_NAME).closeMatching([`worker:${poolId}/`, `host:${poolId}/`, `pool:${poolId}`], `Pool "${poolId}" was deleted`);
   return c.json(deleted);
+});
+
+adminPoolRoutes.put("/v1/admin/pools/:id/forward", async (c) => {
+  const poolId = poolIdParam(c);
+  const body = await parseJsonBody(c, ForwardConfigSchema);
+  return c.json({ pool_id: poolId, forward: unwrap(await poolStub(c.env, poolId).setForward(body.url, body.token ?? null)) });
 });

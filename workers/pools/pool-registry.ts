@@ -18,6 +18,7 @@ import {
   type Reservation,
   type ReservationRequest,
   type TokenScope,
+  type ForwardStatus,
 } from "../../shared/index.js";
 import type { BodyError, BodyText } from "../http/body.js";
 import { judgePoolHeartbeat, judgeWorkerHeartbeat } from "./heartbeat-body.js";
@@ -33,6 +34,7 @@ import { scopeAllows, type Need } from "../auth/scopes.js";
 import { Live, type StreamKind } from "./live.js";
 import { hiveTelemetry, queenBeat } from "./queen-shape.js";
 import { Scheduling } from "./scheduling.js";
+import { Forwarder } from "./forward.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
 
@@ -85,6 +87,8 @@ export class PoolRegistry extends DurableObject<Env> {
   private scheduling!: Scheduling;
   /** Long-polls and streams (live.ts). */
   private live!: Live;
+  /** The seed's queen push (forward.ts). */
+  private forwarder!: Forwarder;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,6 +96,7 @@ export class PoolRegistry extends DurableObject<Env> {
       this.store = new RegistryStore(ctx.storage.sql);
       this.scheduling = new Scheduling(this.store);
       this.live = this.newLive();
+      this.forwarder = new Forwarder(this.store);
       this.poolId = this.store.getMeta("pool_id");
       const stored = this.store.getMeta("settings");
       const settings = stored === null ? DEFAULT_POOL_SETTINGS : PoolSettingsSchema.parse(JSON.parse(stored));
@@ -236,6 +241,9 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
     if (wakeBy !== null) await this.wakeBy(wakeBy);
+    // A forwarding pool's first fresh host starts the pushes (wakeBy writes nothing when the alarm is already earlier).
+    const push = this.forwarder.wakeAt(this.pool, now);
+    if (push !== null) await this.wakeBy(push);
     // A host that left takes its drain marks and reservations with it; readers are told.
     if (this.store.lastSeq > this.live.sent) {
       this.scheduling.settle(this.pool, now);
@@ -295,7 +303,7 @@ export class PoolRegistry extends DurableObject<Env> {
   private buildSnapshot(filter: SnapshotFilter): PoolSnapshot {
     const now = Date.now();
     this.scheduling.settle(this.pool, now);
-    return buildSnapshot(this.poolId as string, this.pool, now, filter, this.scheduling);
+    return buildSnapshot(this.poolId as string, this.pool, now, filter, this.scheduling, this.forwarder.status(this.pool, now));
   }
 
   /** A snapshot without worker URIs: URIs are left out here, at the source, so no page, metric or summary can show one. */
@@ -374,7 +382,8 @@ export class PoolRegistry extends DurableObject<Env> {
     // A host that went stale or was evicted releases its reservations and drain marks.
     this.scheduling.settle(this.pool, now);
     this.live.changed();
-    await this.rearm(now);
+    if (this.poolId !== null) await this.forwarder.runIfDue(this.poolId, this.pool, this.pool.settings.pool_interval_s * 1000, Date.now());
+    await this.rearm(Date.now());
     await this.forwardAlerts();
   }
 
@@ -385,7 +394,9 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   private async rearm(now: number): Promise<void> {
-    const next = nextWakeAt(this.pool, now);
+    const deadline = nextWakeAt(this.pool, now);
+    const push = this.forwarder.wakeAt(this.pool, now);
+    const next = deadline === null ? push : push === null ? deadline : Math.min(deadline, push);
     if (next === null) {
       if (this.armedAt !== null) await this.ctx.storage.deleteAlarm();
       this.armedAt = null;
@@ -459,6 +470,16 @@ export class PoolRegistry extends DurableObject<Env> {
     return { ok: true, value: { removed: `${kind}:${id}` } };
   }
 
+  /** Sets (or, with url null, stops) the queen push. */
+  async setForward(url: string | null, token: string | null): Promise<Outcome<ForwardStatus | null>> {
+    if (this.poolId === null) return noSuchPool();
+    const now = Date.now();
+    this.forwarder.configure(url === null ? null : { url, token }, now);
+    this.armedAt = null;
+    await this.rearm(now);
+    return { ok: true, value: this.forwarder.status(this.pool, now) };
+  }
+
   /** Marks a worker or host as draining (never placed on) or not. */
   async drain(kind: "worker" | "host", id: string, draining: boolean): Promise<Outcome<{ subject: string; draining: boolean }>> {
     if (this.poolId === null) return noSuchPool();
@@ -495,6 +516,7 @@ export class PoolRegistry extends DurableObject<Env> {
     this.store = new RegistryStore(this.ctx.storage.sql);
     this.scheduling = new Scheduling(this.store);
     this.live = this.newLive();
+    this.forwarder = new Forwarder(this.store);
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
     if (this.closing !== null) clearTimeout(this.closing);

@@ -1,6 +1,6 @@
 // Builds `GET /v2/pools/{id}` from memory: the seed's pool-heartbeat shape, aggregated over
 // every host, with each sender's state and age on the edge clock.
-import type { PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
+import type { ForwardStatus, PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
 import type { Liveness } from "./entries.js";
 import type { PoolState } from "./pool-state.js";
 import type { Scheduling } from "./scheduling.js";
@@ -30,7 +30,7 @@ function gpuUnknown(pool: PoolState, hostId: string | null, gpuId: number | null
   return host !== undefined && !host.gpus.some((g) => g.id === gpuId);
 }
 
-export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling): PoolSnapshot {
+export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling, forward: ForwardStatus | null): PoolSnapshot {
   const drains = scheduling.drains;
   const keep = (state: LivenessState, hostId: string | null) =>
     (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
@@ -81,6 +81,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
     settings: pool.settings,
     reservations: scheduling.book.list().filter((r) => filter.host_id === undefined || r.host_id === filter.host_id),
+    forward,
     edge_sidecar_version: EDGE_SIDECAR_VERSION,
   };
 }
