@@ -9,7 +9,7 @@ import type { GpuCandidate, Placement, PlacementQuery, WorkerCandidate } from ".
 import type { Drains } from "./drains.js";
 import type { WorkerEntry } from "./entries.js";
 import type { PoolState } from "./pool-state.js";
-import { gpuKey } from "./reservations.js";
+import { heldOn, type HeldBytes } from "./reservations.js";
 
 export type Excluded = Placement["excluded"];
 
@@ -20,6 +20,11 @@ class Best<T> {
     private readonly limit: number,
     private readonly before: (a: T, b: T) => number,
   ) {}
+
+  /** The item a newcomer must beat once the list is full (to skip building ones that cannot). */
+  get worst(): T | undefined {
+    return this.items.length === this.limit ? this.items[this.items.length - 1] : undefined;
+  }
 
   offer(item: T): void {
     const items = this.items;
@@ -47,7 +52,7 @@ function byBestFit(a: GpuCandidate, b: GpuCandidate): number {
 }
 
 /** The GPUs that can take `vram_bytes` now, best fit first, and why the others cannot. */
-export function placeOnGpus(pool: PoolState, drains: Drains, reserved: Map<string, number>, vramBytes: number, limit: number, excluded: Excluded): GpuCandidate[] {
+export function placeOnGpus(pool: PoolState, drains: Drains, reserved: HeldBytes, vramBytes: number, limit: number, excluded: Excluded): GpuCandidate[] {
   const best = new Best<GpuCandidate>(limit, byBestFit);
   for (const h of pool.hosts.values()) {
     if (h.state !== "fresh") {
@@ -63,12 +68,14 @@ export function placeOnGpus(pool: PoolState, drains: Drains, reserved: Map<strin
         excluded.vram_unknown += 1;
         continue;
       }
-      const held = reserved.get(gpuKey(h.id, g.id)) ?? 0;
+      const held = heldOn(reserved, h.id, g.id);
       const available = g.free_vram_bytes - held;
       if (available < vramBytes) {
         excluded.too_small += 1;
         continue;
       }
+      const worst = best.worst;
+      if (worst !== undefined && available > worst.available_bytes) continue;
       best.offer({
         kind: "gpu", host_id: h.id, gpu_id: g.id, device_name: g.device_name,
         total_vram_bytes: g.total_vram_bytes, free_vram_bytes: g.free_vram_bytes, reserved_bytes: held, available_bytes: available,
@@ -85,7 +92,7 @@ function matches(w: WorkerEntry, q: PlacementQuery): boolean {
   return true;
 }
 
-export function place(pool: PoolState, drains: Drains, reserved: Map<string, number>, q: PlacementQuery): { candidates: (WorkerCandidate | GpuCandidate)[]; excluded: Excluded } {
+export function place(pool: PoolState, drains: Drains, reserved: HeldBytes, q: PlacementQuery): { candidates: (WorkerCandidate | GpuCandidate)[]; excluded: Excluded } {
   const excluded: Excluded = { stale: 0, draining: 0, degraded: 0, vram_unknown: 0, too_small: 0, not_matching: 0 };
   const workers: WorkerCandidate[] = [];
   if (q.model_ref !== undefined) {

@@ -33,7 +33,12 @@ interface Held {
 
 type HeldRow = { id: string; holder: string; host_id: string; gpu_id: number; bytes: number; created_at: number; expires_at: number; free_at: number; workers: string };
 
-export const gpuKey = (hostId: string, gpuId: number) => `${hostId}\u0000${gpuId}`;
+/** Bytes held, by host and GPU (nested maps: no key string built per GPU on a placement). */
+export type HeldBytes = Map<string, Map<number, number>>;
+
+export function heldOn(reserved: HeldBytes, hostId: string, gpuId: number): number {
+  return reserved.size === 0 ? 0 : (reserved.get(hostId)?.get(gpuId) ?? 0);
+}
 
 export class ReservationBook {
   private readonly held = new Map<string, Held>();
@@ -49,10 +54,14 @@ export class ReservationBook {
     return this.held.size;
   }
 
-  /** Bytes held per GPU (gpuKey). */
-  reservedByGpu(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const r of this.held.values()) out.set(gpuKey(r.hostId, r.gpuId), (out.get(gpuKey(r.hostId, r.gpuId)) ?? 0) + r.bytes);
+  /** Bytes held per host and GPU (heldOn reads it). */
+  reservedByGpu(): HeldBytes {
+    const out: HeldBytes = new Map();
+    for (const r of this.held.values()) {
+      let gpus = out.get(r.hostId);
+      if (gpus === undefined) out.set(r.hostId, (gpus = new Map()));
+      gpus.set(r.gpuId, (gpus.get(r.gpuId) ?? 0) + r.bytes);
+    }
     return out;
   }
 

@@ -9,7 +9,7 @@ import { EventBatch } from "./event-batch.js";
 import { place, placeOnGpus, type Excluded } from "./placement.js";
 import type { PoolState } from "./pool-state.js";
 import type { RegistryStore } from "./registry-store.js";
-import { gpuKey, MAX_RESERVATIONS, ReservationBook } from "./reservations.js";
+import { heldOn, MAX_RESERVATIONS, ReservationBook } from "./reservations.js";
 
 export class Scheduling {
   readonly drains: Drains;
@@ -69,7 +69,7 @@ export class Scheduling {
     const g = host.gpus.find((x) => x.id === gpuId);
     if (g === undefined) return refuse(`host ${hostId} reports no GPU ${gpuId}`);
     if (g.total_vram_bytes === null || g.free_vram_bytes === null) return refuse(`GPU ${gpuId} on host ${hostId}: VRAM unknown`);
-    const held = this.book.reservedByGpu().get(gpuKey(hostId, gpuId)) ?? 0;
+    const held = heldOn(this.book.reservedByGpu(), hostId, gpuId);
     const available = g.free_vram_bytes - held;
     if (available < bytes) return refuse(`GPU ${gpuId} on host ${hostId} has ${available} bytes available (${g.free_vram_bytes} free, ${held} reserved)`, "vram_bytes");
     return { ok: true, value: { kind: "gpu", host_id: hostId, gpu_id: gpuId, device_name: g.device_name, total_vram_bytes: g.total_vram_bytes, free_vram_bytes: g.free_vram_bytes, reserved_bytes: held, available_bytes: available } };
