@@ -1,5 +1,6 @@
 // Placement, reservations, draining and token scopes, through the HTTP API inside workerd
 // (every answer is also checked against the OpenAPI document by api()).
+import { exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ADMIN, advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot } from "../../test/helpers.js";
 
@@ -76,7 +77,7 @@ describe("reservations", () => {
     await host("race", token, "h1", [gpu(0, 48, 45), gpu(1, 48, 45), gpu(2, 48, 45)]);
     await host("race", token, "h2", [gpu(0, 48, 45), gpu(1, 48, 45)]);
     const sched = await scoped("race", "schedule");
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => reserve("race", sched, { vram_bytes: 20 * GB, ttl_s: 60, holder: `s${i}` })));
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => reserve("race", sched, { vram_bytes: 20 * GB, ttl_s: 60, holder: `job-${i}-private` })));
     const granted = answers.filter((a) => a.status === 201);
     expect(granted).toHaveLength(10);
     expect(answers.filter((a) => a.status === 409)).toHaveLength(40);
@@ -87,6 +88,10 @@ describe("reservations", () => {
     expect(perGpu.size).toBe(5);
     const snap = await snapshot("race");
     expect(snap.reservations).toHaveLength(10);
+    // The status page says how much is held, never by whom.
+    const page = await (await exports.default.fetch("http://edge.test/")).text();
+    expect(page).toContain("10 reservations holding 186.3 GiB");
+    expect(page).not.toContain("-private");
     // Placement sees them: nothing has 20 GB available now.
     expect((await place("race", sched, "vram_bytes=20000000000")).body.excluded.too_small).toBe(5);
   });
@@ -155,6 +160,9 @@ describe("draining", () => {
     snap = await snapshot("drain");
     expect(snap.hosts[0]!.draining).toBe(true);
     expect(snap.workers[0]!.draining).toBe(true);
+    const page = await (await exports.default.fetch("http://edge.test/")).text();
+    expect(page).toContain("<strong> · draining: no new work</strong>");
+    expect(page).toContain("idle<strong> · draining</strong>");
     expect((await reserve("drain", await scoped("drain", "schedule"), { vram_bytes: 1, ttl_s: 60, holder: "x" })).status).toBe(409);
     // Gone and back: a new machine under the name starts schedulable.
     await api("DELETE", "/v1/admin/pools/drain/hosts/h", { token: ADMIN });

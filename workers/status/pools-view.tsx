@@ -23,13 +23,15 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
             <span class="meta">
               {plural(p.counts.hosts.fresh + p.counts.hosts.stale, "host")} · free {gib(p.vram.free_bytes)} of {gib(p.vram.total_bytes)} GiB
               {p.vram.unknown_gpus > 0 ? ` · ${plural(p.vram.unknown_gpus, "GPU")} unknown` : ""}
+              {/* Holders stay off the page (they may name jobs); counts and bytes are enough here. */}
+              {p.reservations.length > 0 ? ` · ${plural(p.reservations.length, "reservation")} holding ${gib(p.reservations.reduce((n, r) => n + r.vram_bytes, 0))} GiB` : ""}
             </span>
           </header>
           {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
           {staleFirst(p.hosts).slice(0, MAX_HOSTS).map((h) => (
             <div class="host" data-state={h.state}>
               <h4>
-                <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago</small>
+                <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago{h.draining && <strong> · draining: no new work</strong>}</small>
               </h4>
               {h.sidecar_version !== null && (
                 <p class={h.sidecar_differs ? "version differs" : "version"}>
@@ -57,7 +59,7 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
                   <tr data-state={w.state}>
                     <td>{w.id}</td>
                     <td><span class={`pill ${w.state}`}>{w.state}</span></td>
-                    <td>{w.status}</td>
+                    <td>{w.status}{w.draining && <strong> · draining</strong>}</td>
                     <td>{w.model_ref ?? "–"}</td>
                     <td>{w.host_id ?? "direct"}{w.gpu_id !== null ? ` · ${w.gpu_id}` : ""}</td>
                     <td>{w.age_s} s</td>
