@@ -3,28 +3,24 @@
 // workerd or wrangler: request parsing, applying heartbeats, the alarm's sweep, a snapshot,
 // a flush. Storage is a no-op stand-in, so this is our code's cost alone; compare it with
 // the 10 ms CPU an invocation gets on the Free plan.
-import { build } from "esbuild";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
+import { importTs, noopSql } from "./bench-lib.mjs";
 const entry = `
 import { WorkerHeartbeatSchema, PoolHeartbeatSchema, DEFAULT_POOL_SETTINGS } from "./shared/index.ts";
 import { PoolState } from "./workers/pools/pool-state.ts";
 import { RegistryStore } from "./workers/pools/registry-store.ts";
 import { sweep, nextWakeAt } from "./workers/pools/pool-sweep.ts";
 import { buildSnapshot } from "./workers/pools/snapshot.ts";
+import { Scheduling } from "./workers/pools/scheduling.ts";
 import { packChunks } from "./workers/pools/volatile.ts";
-export { WorkerHeartbeatSchema, PoolHeartbeatSchema, DEFAULT_POOL_SETTINGS, PoolState, RegistryStore, sweep, nextWakeAt, buildSnapshot, packChunks };
+export { WorkerHeartbeatSchema, PoolHeartbeatSchema, DEFAULT_POOL_SETTINGS, PoolState, RegistryStore, sweep, nextWakeAt, buildSnapshot, packChunks, Scheduling };
 `;
-const dir = mkdtempSync(join(tmpdir(), "bench-cpu-"));
-const out = join(dir, "registry.mjs");
-await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: "ts" }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error" });
-const m = await import(out);
+const m = await importTs(entry);
 
-const cursor = { rowsWritten: 0, toArray: () => [], one: () => ({ seq: 1 }) };
-const sql = { exec: () => cursor };
-const pool = new m.PoolState(new m.RegistryStore(sql), m.DEFAULT_POOL_SETTINGS);
+const sql = noopSql();
+const store = new m.RegistryStore(sql);
+const pool = new m.PoolState(store, m.DEFAULT_POOL_SETTINGS);
+const scheduling = new m.Scheduling(store);
 
 function cpu(label, n, fn) {
   for (let i = 0; i < Math.min(n, 200); i++) fn(i); // warm up
@@ -53,4 +49,4 @@ const parsedPool = m.PoolHeartbeatSchema.parse(JSON.parse(poolText));
 cpu("apply that pool heartbeat", 10_000, (i) => pool.applyPoolHeartbeat({ ...parsedPool, timestamp: new Date(now + i).toISOString() }, now + 2));
 cpu("alarm sweep, nothing due (10,032 senders)", 200, () => { m.sweep(pool, now + 3); m.nextWakeAt(pool, now + 3); });
 cpu("pack a flush (10,033 senders, 11 rows)", 100, () => JSON.stringify(m.packChunks(pool)));
-cpu("build a snapshot (10,032 workers)", 50, () => JSON.stringify(m.buildSnapshot("p", pool, now + 4)));
+cpu("build a snapshot (10,032 workers)", 50, () => JSON.stringify(m.buildSnapshot("p", pool, now + 4, {}, scheduling, null)));

@@ -106,3 +106,20 @@ export function countRun(runs, req, res) {
   r.max = Math.max(r.max, r.open);
   res.on("close", () => void (r.open -= 1));
 }
+
+/**
+ * Bundles `entry` (TypeScript source importing the repo's modules by relative path) for Node
+ * with esbuild and imports it: how the CPU benchmarks run the Worker's own code outside workerd.
+ */
+export async function importTs(entry, { loader = "ts" } = {}) {
+  const { build } = await import("esbuild");
+  const out = join(mkdtempSync(join(tmpdir(), "bench-")), "bundle.mjs");
+  await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error", jsx: "automatic", jsxImportSource: "hono/jsx" });
+  return import(out);
+}
+
+/** A SqlStorage stand-in that stores nothing: the benchmarks measure our code, not SQLite. */
+export function noopSql() {
+  const cursor = { rowsWritten: 0, toArray: () => [], one: () => ({ seq: 1 }) };
+  return { exec: () => cursor };
+}

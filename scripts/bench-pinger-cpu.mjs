@@ -5,12 +5,8 @@
 // plan and per record (the hour roll-ups apart), the first parse of a changed list, GET
 // /v1/spaces with 90 days of history, and the rows written and Durable Object requests the
 // day implies, against the Free plan's 100,000 of each.
-import { build } from "esbuild";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { percentile } from "./bench-lib.mjs";
+import { importTs, percentile } from "./bench-lib.mjs";
 
 const SPACES = Number(process.env.SPACES ?? 2000);
 const PER_SHARD = 20;
@@ -21,9 +17,7 @@ export { buildSpacesReport } from "./workers/pinger/report.ts";
 export { readDailyBars } from "./workers/pinger/history.ts";
 export { planShards } from "./shared/schedule.ts";
 `;
-const out = join(mkdtempSync(join(tmpdir(), "bench-pinger-")), "pinger.mjs");
-await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: "ts" }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error" });
-const m = await import(out);
+const m = await importTs(entry);
 
 /** node:sqlite as the ledger's SqlLike; rows written = SQLite's change count. */
 function nodeSql(db) {

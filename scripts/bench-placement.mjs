@@ -4,11 +4,7 @@
 // hosts x 8 GPUs and 10,000 workers, p50/p99 of wall time per call (target: p99 under 2 ms).
 // Part 2, under `wrangler dev`: 50 schedulers reserve 20 GB at once on 10 GPUs that each fit
 // two; how many were granted and refused, whether any GPU was oversold, and the latency.
-import { build } from "esbuild";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { percentile, startWrangler } from "./bench-lib.mjs";
+import { importTs, noopSql, percentile, startWrangler } from "./bench-lib.mjs";
 
 const entry = `
 import { DEFAULT_POOL_SETTINGS } from "./shared/index.ts";
@@ -17,13 +13,9 @@ import { RegistryStore } from "./workers/pools/registry-store.ts";
 import { Scheduling } from "./workers/pools/scheduling.ts";
 export { DEFAULT_POOL_SETTINGS, PoolState, RegistryStore, Scheduling };
 `;
-const dir = mkdtempSync(join(tmpdir(), "bench-placement-"));
-const out = join(dir, "scheduling.mjs");
-await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: "ts" }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error" });
-const m = await import(out);
+const m = await importTs(entry);
 
-const cursor = { rowsWritten: 0, toArray: () => [], one: () => ({ seq: 1 }) };
-const sql = { exec: () => cursor };
+const sql = noopSql();
 const store = new m.RegistryStore(sql);
 const pool = new m.PoolState(store, m.DEFAULT_POOL_SETTINGS);
 const scheduling = new m.Scheduling(store);

@@ -4,11 +4,7 @@
 // hosts with 8 GPUs each, in Node (the same code the Worker runs, bundled by esbuild with
 // Hono's JSX). Loading the overview (Durable Object calls, SQL) is measured apart: the
 // pinger's part in bench:pinger-cpu, a pool snapshot in bench:cpu.
-import { build } from "esbuild";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { percentile } from "./bench-lib.mjs";
+import { importTs, percentile } from "./bench-lib.mjs";
 
 const SPACES = Number(process.env.SPACES ?? 2000);
 const HOSTS = Number(process.env.HOSTS ?? 125);
@@ -19,9 +15,7 @@ import { StatusPage } from "./workers/status/page.tsx";
 export { renderMetrics } from "./workers/status/metrics.ts";
 export const renderPage = (o) => String(jsx(StatusPage, { o, title: "bench", overdueS: 120 }));
 `;
-const out = join(mkdtempSync(join(tmpdir(), "bench-status-")), "status.mjs");
-await build({ stdin: { contents: entry, resolveDir: process.cwd(), loader: "tsx" }, bundle: true, platform: "node", format: "esm", outfile: out, logLevel: "error", jsx: "automatic", jsxImportSource: "hono/jsx" });
-const m = await import(out);
+const m = await importTs(entry, { loader: "tsx" });
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const iso = (ms) => new Date(ms).toISOString();
@@ -31,7 +25,7 @@ const spaces = Array.from({ length: SPACES }, (_, i) => ({
   state: i % 50 === 0 ? "down" : "up", since: iso(now - 86_400_000),
   last_check: { at: iso(now - 60_000), outcome: "up", status: 200, latency_ms: 180 + (i % 90) },
   next_check_at: iso(now + 240_000), latency_24h_ms: 200,
-  uptime: { "24h": 0.99, "7d": 0.995, "30d": 0.999, "90d": 0.999 }, checks: { "24h": 288, "7d": 2016, "30d": 8640, "90d": 25920 },
+  uptime: { "24h": 0.99, "7d": 0.995, "30d": 0.999, "90d": 0.999 }, checks: { "24h": 288, "7d": 2016, "30d": 8640, "90d": 25920 }, monitoring_since: "2026-08-24",
   last_error: i % 50 === 0 ? { at: iso(now - 600_000), message: "unexpected status 503", status: 503 } : null,
   hf: i % 50 === 0 ? { space: `owner-${i}/app`, stage: "RUNTIME_ERROR", message: "Exit code: 1", read_at: iso(now), error: null, restarted_at: null } : null,
 }));
@@ -40,11 +34,11 @@ const tick = { at: iso(now), started_at: iso(now), finished_at: iso(now + 900), 
 const gpus = Array.from({ length: HOSTS * 8 }, (_, i) => ({ id: i % 8, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 40_000_000_000, host_id: `host-${Math.floor(i / 8)}`, received_at: iso(now), state: "fresh" }));
 const workers = Array.from({ length: WORKERS }, (_, i) => ({
   id: `worker-${i}`, status: "idle", model_ref: "meta-llama/Llama-3.1-8B-Instruct", vram_bytes: 17e9, gpu_id: i % 8, capabilities: ["text-gen"], protocol: "sse",
-  host_id: `host-${i % HOSTS}`, health_status: "healthy", state: i % 100 === 0 ? "stale" : "fresh", last_heartbeat_at: iso(now - 10_000), age_s: 10, clock_skew_ms: 0,
+  host_id: `host-${i % HOSTS}`, health_status: "healthy", draining: false, state: i % 100 === 0 ? "stale" : "fresh", last_heartbeat_at: iso(now - 10_000), age_s: 10, clock_skew_ms: 0,
 }));
-const hosts = Array.from({ length: HOSTS }, (_, i) => ({ host_id: `host-${i}`, gpu_count: 8, worker_count: WORKERS / HOSTS, state: "fresh", last_heartbeat_at: iso(now - 5_000), age_s: 5, clock_skew_ms: 0 }));
+const hosts = Array.from({ length: HOSTS }, (_, i) => ({ host_id: `host-${i}`, gpu_count: 8, worker_count: WORKERS / HOSTS, draining: false, state: "fresh", last_heartbeat_at: iso(now - 5_000), age_s: 5, clock_skew_ms: 0 }));
 const pool = {
-  snapshot: { pool_id: "bench-pool", timestamp: iso(now), gpus, workers, hosts, counts: { workers: { fresh: WORKERS - WORKERS / 100, stale: WORKERS / 100 }, hosts: { fresh: HOSTS, stale: 0 } }, vram: { total_bytes: 85_520_809_984 * HOSTS * 8, free_bytes: 4e10 * HOSTS * 8, unknown_gpus: 0 }, eviction: { suspended: false, reason: null }, settings: {} },
+  snapshot: { pool_id: "bench-pool", timestamp: iso(now), gpus, workers, hosts, counts: { workers: { fresh: WORKERS - WORKERS / 100, stale: WORKERS / 100 }, hosts: { fresh: HOSTS, stale: 0 } }, vram: { total_bytes: 85_520_809_984 * HOSTS * 8, free_bytes: 4e10 * HOSTS * 8, unknown_gpus: 0 }, eviction: { suspended: false, reason: null }, settings: {}, reservations: [], forward: null },
   counters: { accepted: 123_456, rejected: { unauthorized: 3, invalid_body: 1 } },
 };
 const overview = {

@@ -48,10 +48,11 @@ export class Forwarder {
 
   status(pool: PoolState, now: number): ForwardStatus | null {
     if (this.target === null) return null;
+    const next = this.wakeAt(pool, now);
     return {
       host: hostOf(this.target.url),
       token_set: this.target.token !== null,
-      next_at: this.wakeAt(pool, now) === null ? null : new Date(this.wakeAt(pool, now)!).toISOString(),
+      next_at: next === null ? null : new Date(next).toISOString(),
       failures_in_a_row: this.failures,
       last: this.last === null ? null : { at: new Date(this.last.at).toISOString(), status: this.last.status, error: this.last.error },
     };

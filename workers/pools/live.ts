@@ -48,14 +48,10 @@ export class Live {
   private readonly subscribers = new Set<Subscriber>();
   private sentSeq: number;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private notifying = false;
 
   constructor(private readonly source: LiveSource) {
     this.sentSeq = source.lastSeq();
-  }
-
-  /** The last event handed to waiters and streams. */
-  get sent(): number {
-    return this.sentSeq;
   }
 
   get streams(): number {
@@ -76,8 +72,21 @@ export class Live {
     });
   }
 
-  /** Call after anything that may have written events: wakes waiters, pushes to pool streams. */
-  changed(): void {
+  /**
+   * The store wrote an event (RegistryStore.onEvent). Handled once the code that wrote it has
+   * finished, so a batch of events (one heartbeat, one sweep) is one push.
+   */
+  eventWritten(): void {
+    if (this.notifying) return;
+    this.notifying = true;
+    queueMicrotask(() => {
+      this.notifying = false;
+      this.changed();
+    });
+  }
+
+  /** Wakes waiters and pushes events not yet sent to pool streams. */
+  private changed(): void {
     const last = this.source.lastSeq();
     if (last <= this.sentSeq) return;
     for (const done of [...this.waiters]) done();
@@ -106,24 +115,35 @@ export class Live {
     // Reconnect soon after we close it (STREAM_MAX_MS).
     this.send(s, encoder.encode("retry: 1000\n\n"));
     if (kind === "pool" && lastEventId !== null) for (const e of this.source.eventsAfter(lastEventId, RESUME_LIMIT)) this.send(s, frame("pool_event", e, e.seq));
-    this.beat(s, now);
+    this.beat(s, now, this.beatFrames());
     this.timer ??= setInterval(() => this.tick(), QUEEN_BEAT_MS);
     return pipe.readable;
   }
 
-  private beat(s: Subscriber, now: number): void {
-    if (s.kind === "queen") this.send(s, frame("heartbeat", this.source.queenBeat()));
+  /** A tick's frames, each built once whatever the number of streams, and only if one needs it. */
+  private beatFrames() {
+    let queen: Uint8Array | undefined;
+    let summary: Uint8Array | undefined;
+    return {
+      queen: () => (queen ??= frame("heartbeat", this.source.queenBeat())),
+      summary: () => (summary ??= frame("summary", this.source.summary())),
+    };
+  }
+
+  private beat(s: Subscriber, now: number, frames: ReturnType<Live["beatFrames"]>): void {
+    if (s.kind === "queen") this.send(s, frames.queen());
     else if (now >= s.nextSummaryAt) {
-      this.send(s, frame("summary", this.source.summary()));
+      this.send(s, frames.summary());
       s.nextSummaryAt = now + this.source.summaryEveryMs();
     }
   }
 
   private tick(): void {
     const now = Date.now();
+    const frames = this.beatFrames();
     for (const s of this.subscribers) {
       if (now >= s.closeAt) this.drop(s);
-      else this.beat(s, now);
+      else this.beat(s, now, frames);
     }
   }
 

@@ -13,6 +13,8 @@ import { heldOn, type HeldBytes } from "./reservations.js";
 
 export type Excluded = Placement["excluded"];
 
+export const noneExcluded = (): Excluded => ({ stale: 0, draining: 0, degraded: 0, vram_unknown: 0, too_small: 0, not_matching: 0 });
+
 /** Keeps the `limit` smallest items by `before`, sorted; insertion by binary search. */
 class Best<T> {
   readonly items: T[] = [];
@@ -93,7 +95,7 @@ function matches(w: WorkerEntry, q: PlacementQuery): boolean {
 }
 
 export function place(pool: PoolState, drains: Drains, reserved: HeldBytes, q: PlacementQuery): { candidates: (WorkerCandidate | GpuCandidate)[]; excluded: Excluded } {
-  const excluded: Excluded = { stale: 0, draining: 0, degraded: 0, vram_unknown: 0, too_small: 0, not_matching: 0 };
+  const excluded = noneExcluded();
   const workers: WorkerCandidate[] = [];
   if (q.model_ref !== undefined) {
     const best = new Best<WorkerEntry>(q.limit, byWorkerRank);

@@ -27,7 +27,7 @@ import { fixedLengthEqual, newPoolToken, sha256Hex } from "../auth/tokens.js";
 import { PoolState, type HeartbeatAck } from "./pool-state.js";
 import { evictionHoldReason, nextWakeAt, sweep } from "./pool-sweep.js";
 import { RegistryStore, type HeartbeatCounters, type TokenRow } from "./registry-store.js";
-import { buildSnapshot, type SnapshotFilter } from "./snapshot.js";
+import { buildSnapshot, vramOf, type SnapshotFilter } from "./snapshot.js";
 import { FlushPolicy, HOT_GAP_MS, packChunks } from "./volatile.js";
 import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
 import { scopeAllows, type Need } from "../auth/scopes.js";
@@ -39,7 +39,7 @@ import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
 
 /** Who calls: the admin (checked by the Worker) or a pool token (checked here, where hashes live). */
-export type PoolAccess = { kind: "admin" } | { kind: "token"; tokenId: string; secret: string };
+export type PoolAccess = { kind: "admin" } | { kind: "token"; tokenId: string; secret: string; inUrl?: true };
 
 export interface PoolSummary {
   pool_id: string;
@@ -93,10 +93,7 @@ export class PoolRegistry extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
-      this.store = new RegistryStore(ctx.storage.sql);
-      this.scheduling = new Scheduling(this.store);
-      this.live = this.newLive();
-      this.forwarder = new Forwarder(this.store);
+      this.openStore();
       this.poolId = this.store.getMeta("pool_id");
       const stored = this.store.getMeta("settings");
       const settings = stored === null ? DEFAULT_POOL_SETTINGS : PoolSettingsSchema.parse(JSON.parse(stored));
@@ -149,14 +146,28 @@ export class PoolRegistry extends DurableObject<Env> {
     return this.forwarding;
   }
 
+  /** The store and what keeps its own tables beside it; streams hear of every event the store writes. */
+  private openStore(): void {
+    this.store = new RegistryStore(this.ctx.storage.sql);
+    this.scheduling = new Scheduling(this.store);
+    this.forwarder = new Forwarder(this.store);
+    this.live = this.newLive();
+    this.store.onEvent = () => this.live.eventWritten();
+  }
+
   private newLive(): Live {
     return new Live({
       lastSeq: () => this.store.lastSeq,
       eventsAfter: (seq, limit) => this.store.listEvents(seq, limit),
-      summary: () => {
-        const snap = this.publicSnapshot();
-        return { pool_id: this.poolId, timestamp: snap.timestamp, counts: snap.counts, vram: snap.vram, reservations: snap.reservations.length, eviction: snap.eviction };
-      },
+      // Counts only: a summary never walks every worker to build a snapshot.
+      summary: () => ({
+        pool_id: this.poolId,
+        timestamp: new Date().toISOString(),
+        counts: this.pool.counts(),
+        vram: vramOf(this.pool),
+        reservations: this.scheduling.book.size,
+        eviction: { suspended: this.pool.evictionHold !== null, reason: this.pool.evictionHold },
+      }),
       summaryEveryMs: () => this.pool.settings.pool_interval_s * 1000,
       queenBeat: () => queenBeat(this.pool, this.scheduling.drains, Date.now()),
       hiveTelemetry: (hostId) => hiveTelemetry(this.pool, hostId, Date.now()),
@@ -178,15 +189,16 @@ export class PoolRegistry extends DurableObject<Env> {
       if (!fixedLengthEqual(await sha256Hex(access.secret), row.hash)) return unauthorized();
       this.verified.set(access.tokenId, access.secret);
     }
-    if (!scopeAllows(row.scope, need)) return { ok: false, status: 403, code: "insufficient_scope", message: `this token's scope is ${row.scope}; this needs ${need === "read" ? "read" : need}` };
+    if (!scopeAllows(row.scope, need)) return { ok: false, status: 403, code: "insufficient_scope", message: `this token's scope is ${row.scope}; this needs ${need}` };
+    // A URL ends up in logs and history: only a token that cannot write may travel in one.
+    if (access.inUrl === true && row.scope !== "read") return { ok: false, status: 403, code: "insufficient_scope", message: "only a read-scope token may travel in a URL; send this one as a bearer header", field: "token" };
     return { ok: true, value: undefined };
   }
 
   /** Checks a token without doing anything (used to tell 403 "another pool's token" from 401). */
-  async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string; scope: TokenScope | null }>> {
+  async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string }>> {
     const auth = await this.authorize(access);
-    const scope = access.kind === "admin" ? null : (this.tokens.get(access.tokenId)?.scope ?? null);
-    return auth.ok ? { ok: true, value: { pool_id: this.poolId as string, scope } } : auth;
+    return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
   }
 
   /** A worker heartbeat's body as read by the Worker; judged here, after the caller. */
@@ -200,7 +212,7 @@ export class PoolRegistry extends DurableObject<Env> {
       if (applied.outcome.ok && applied.outcome.value.status === "accepted") {
         const hostId = hb.host_id ?? DEFAULT_HOST_ID;
         // Reservations whose VRAM this heartbeat shows in use end; stream readers see the host.
-        this.scheduling.hostReported(this.pool, hostId, now);
+        this.scheduling.hostReported(this.pool, hostId, hb.workers, now);
         this.live.hostReported(hostId);
       }
       return applied;
@@ -226,6 +238,7 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     const hb = judged.value;
     const now = Date.now();
+    const seqBefore = this.store.lastSeq;
     const { outcome, wakeBy } = apply(hb, now);
     if (!outcome.ok) {
       this.countRejected(outcome.code);
@@ -244,11 +257,8 @@ export class PoolRegistry extends DurableObject<Env> {
     // A forwarding pool's first fresh host starts the pushes (wakeBy writes nothing when the alarm is already earlier).
     const push = this.forwarder.wakeAt(this.pool, now);
     if (push !== null) await this.wakeBy(push);
-    // A host that left takes its drain marks and reservations with it; readers are told.
-    if (this.store.lastSeq > this.live.sent) {
-      this.scheduling.settle(this.pool, now);
-      this.live.changed();
-    }
+    // A host that left takes its drain marks and reservations with it.
+    if (this.store.lastSeq > seqBefore) this.scheduling.settle(this.pool, now);
     // Not awaited: the heartbeat's answer never waits for alerting.
     if (this.store.lastSeq > this.alertSeq) this.ctx.waitUntil(this.forwardAlerts());
     return { ok: true, value: { ...outcome.value, pool_id: this.poolId as string, edge_sidecar_version: EDGE_SIDECAR_VERSION } };
@@ -300,7 +310,7 @@ export class PoolRegistry extends DurableObject<Env> {
     r[reason] = (r[reason] ?? 0) + 1;
   }
 
-  private buildSnapshot(filter: SnapshotFilter): PoolSnapshot {
+  private snapshotNow(filter: SnapshotFilter): PoolSnapshot {
     const now = Date.now();
     this.scheduling.settle(this.pool, now);
     return buildSnapshot(this.poolId as string, this.pool, now, filter, this.scheduling, this.forwarder.status(this.pool, now));
@@ -308,7 +318,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** A snapshot without worker URIs: URIs are left out here, at the source, so no page, metric or summary can show one. */
   private publicSnapshot(): PublicSnapshot {
-    const snap = this.buildSnapshot({});
+    const snap = this.snapshotNow({});
     return { ...snap, workers: snap.workers.map(({ uri: _, ...w }) => w) };
   }
 
@@ -321,7 +331,7 @@ export class PoolRegistry extends DurableObject<Env> {
   async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
-    return { ok: true, value: this.buildSnapshot(filter) };
+    return { ok: true, value: this.snapshotNow(filter) };
   }
 
   /** The event log after `afterSeq`; with `waitS`, waits up to that long for one (long-poll). */
@@ -342,37 +352,26 @@ export class PoolRegistry extends DurableObject<Env> {
   async placement(access: PoolAccess, q: PlacementQuery): Promise<Outcome<Placement>> {
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
-    const now = Date.now();
-    const placed = this.scheduling.placement(this.poolId as string, this.pool, q, now);
-    this.live.changed();
-    return { ok: true, value: placed };
+    return { ok: true, value: this.scheduling.placement(this.poolId as string, this.pool, q, Date.now()) };
   }
 
   async reserve(access: PoolAccess, req: ReservationRequest): Promise<Outcome<Reservation>> {
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
     // No await from here to the write: concurrent requests are decided one after another.
-    const granted = this.scheduling.reserve(this.pool, req, Date.now());
-    this.live.changed();
-    return granted;
+    return this.scheduling.reserve(this.pool, req, Date.now());
   }
 
   async reservations(access: PoolAccess): Promise<Outcome<Reservation[]>> {
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
-    this.scheduling.settle(this.pool, Date.now());
-    this.live.changed();
-    return { ok: true, value: this.scheduling.book.list() };
+    return { ok: true, value: this.scheduling.list(this.pool, Date.now()) };
   }
 
   async cancelReservation(access: PoolAccess, id: string): Promise<Outcome<Reservation>> {
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
-    const now = Date.now();
-    this.scheduling.settle(this.pool, now);
-    const cancelled = this.scheduling.cancel(id, now);
-    this.live.changed();
-    return cancelled;
+    return this.scheduling.cancel(this.pool, id, Date.now());
   }
 
   override async alarm(): Promise<void> {
@@ -381,7 +380,6 @@ export class PoolRegistry extends DurableObject<Env> {
     sweep(this.pool, now);
     // A host that went stale or was evicted releases its reservations and drain marks.
     this.scheduling.settle(this.pool, now);
-    this.live.changed();
     if (this.poolId !== null) await this.forwarder.runIfDue(this.poolId, this.pool, this.pool.settings.pool_interval_s * 1000, Date.now());
     await this.rearm(Date.now());
     await this.forwardAlerts();
@@ -465,7 +463,6 @@ export class PoolRegistry extends DurableObject<Env> {
     const now = Date.now();
     if (!this.pool.evictByAdmin(kind, id, now)) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
     this.scheduling.settle(this.pool, now);
-    this.live.changed();
     await this.forwardAlerts();
     return { ok: true, value: { removed: `${kind}:${id}` } };
   }
@@ -484,7 +481,6 @@ export class PoolRegistry extends DurableObject<Env> {
   async drain(kind: "worker" | "host", id: string, draining: boolean): Promise<Outcome<{ subject: string; draining: boolean }>> {
     if (this.poolId === null) return noSuchPool();
     const done = this.scheduling.drain(this.pool, kind, id, draining, Date.now());
-    this.live.changed();
     return done;
   }
 
@@ -513,10 +509,7 @@ export class PoolRegistry extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.live.closeAll();
-    this.store = new RegistryStore(this.ctx.storage.sql);
-    this.scheduling = new Scheduling(this.store);
-    this.live = this.newLive();
-    this.forwarder = new Forwarder(this.store);
+    this.openStore();
     this.pool = new PoolState(this.store, DEFAULT_POOL_SETTINGS);
     this.flush = new FlushPolicy(null);
     if (this.closing !== null) clearTimeout(this.closing);

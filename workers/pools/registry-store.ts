@@ -157,10 +157,14 @@ export class RegistryStore {
     this.lastSeq = seq;
     // Trim in batches of 100 so the log costs about one extra row per event, not a scan each time.
     if (seq % 100 === 0) this.write("DELETE FROM events WHERE seq <= ?", seq - EVENTS_KEPT);
+    this.onEvent?.();
   }
 
   /** The newest event's number (0: none yet); alerts forward everything after their cursor. */
   lastSeq = 0;
+
+  /** Called after each event is written: the one place streams and long-polls learn of events. */
+  onEvent: (() => void) | null = null;
 
   listEvents(afterSeq: number, limit: number): PoolEvent[] {
     return this.sql

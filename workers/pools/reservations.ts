@@ -5,6 +5,7 @@
 // heartbeats show the VRAM in use (a worker that was not on that GPU appears on it, or free
 // VRAM drops by the reserved amount), or when its host goes stale or is removed.
 import type { GpuReport, Reservation } from "../../shared/index.js";
+import { hex } from "../auth/tokens.js";
 import type { EventBatch } from "./event-batch.js";
 import type { PoolState } from "./pool-state.js";
 import type { RegistryStore } from "./registry-store.js";
@@ -42,12 +43,25 @@ export function heldOn(reserved: HeldBytes, hostId: string, gpuId: number): numb
 
 export class ReservationBook {
   private readonly held = new Map<string, Held>();
+  /** Reservations per host, so a heartbeat from a host holding none costs one lookup. */
+  private readonly perHost = new Map<string, number>();
 
   constructor(private readonly store: RegistryStore) {
     store.run(RESERVATIONS_SCHEMA);
     for (const r of store.rows<HeldRow>("SELECT * FROM reservations")) {
+      this.count(r.host_id, 1);
       this.held.set(r.id, { id: r.id, holder: r.holder, hostId: r.host_id, gpuId: r.gpu_id, bytes: r.bytes, createdAt: r.created_at, expiresAt: r.expires_at, freeAt: r.free_at, workers: JSON.parse(r.workers) as string[] });
     }
+  }
+
+  private count(hostId: string, by: 1 | -1): void {
+    const n = (this.perHost.get(hostId) ?? 0) + by;
+    if (n === 0) this.perHost.delete(hostId);
+    else this.perHost.set(hostId, n);
+  }
+
+  holdsOn(hostId: string): boolean {
+    return this.perHost.has(hostId);
   }
 
   get size(): number {
@@ -78,6 +92,7 @@ export class ReservationBook {
     const id = `rsv_${hex(crypto.getRandomValues(new Uint8Array(8)))}`;
     const held: Held = { id, ...r };
     this.held.set(id, held);
+    this.count(r.hostId, 1);
     this.store.run(
       "INSERT INTO reservations (id, holder, host_id, gpu_id, bytes, created_at, expires_at, free_at, workers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       id, r.holder, r.hostId, r.gpuId, r.bytes, r.createdAt, r.expiresAt, r.freeAt, JSON.stringify(r.workers),
@@ -90,6 +105,7 @@ export class ReservationBook {
     const r = this.held.get(id);
     if (r === undefined) return false;
     this.held.delete(id);
+    this.count(r.hostId, -1);
     this.store.run("DELETE FROM reservations WHERE id = ?", id);
     events.add("released", `host:${r.hostId}`, { reservation_id: id, gpu_id: r.gpuId, vram_bytes: r.bytes, holder: r.holder, why });
     return true;
@@ -110,7 +126,6 @@ export class ReservationBook {
    * `workersByGpu` is who the host reports on each GPU now.
    */
   seen(hostId: string, gpus: GpuReport[], workersByGpu: Map<number, string[]>, events: EventBatch): void {
-    if (this.held.size === 0) return;
     for (const r of [...this.held.values()]) {
       if (r.hostId !== hostId) continue;
       const newcomer = (workersByGpu.get(r.gpuId) ?? []).find((w) => !r.workers.includes(w));
@@ -125,6 +140,7 @@ export class ReservationBook {
 
   clear(): void {
     this.held.clear();
+    this.perHost.clear();
   }
 }
 
@@ -138,8 +154,4 @@ function view(r: Held): Reservation {
     created_at: new Date(r.createdAt).toISOString(),
     expires_at: new Date(r.expiresAt).toISOString(),
   };
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

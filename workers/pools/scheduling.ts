@@ -6,7 +6,7 @@ import type { GpuCandidate, Placement, PlacementQuery, Reservation, ReservationR
 import type { Outcome } from "../http/errors.js";
 import { Drains } from "./drains.js";
 import { EventBatch } from "./event-batch.js";
-import { place, placeOnGpus, type Excluded } from "./placement.js";
+import { noneExcluded, place, placeOnGpus } from "./placement.js";
 import type { PoolState } from "./pool-state.js";
 import type { RegistryStore } from "./registry-store.js";
 import { heldOn, MAX_RESERVATIONS, ReservationBook } from "./reservations.js";
@@ -53,7 +53,7 @@ export class Scheduling {
   }
 
   private bestFit(pool: PoolState, bytes: number): Outcome<GpuCandidate> {
-    const excluded: Excluded = { stale: 0, draining: 0, degraded: 0, vram_unknown: 0, too_small: 0, not_matching: 0 };
+    const excluded = noneExcluded();
     const best = placeOnGpus(pool, this.drains, this.book.reservedByGpu(), bytes, 1, excluded)[0];
     if (best !== undefined) return { ok: true, value: best };
     const why = Object.entries(excluded).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replace("_", " ")}`).join(", ");
@@ -75,7 +75,14 @@ export class Scheduling {
     return { ok: true, value: { kind: "gpu", host_id: hostId, gpu_id: gpuId, device_name: g.device_name, total_vram_bytes: g.total_vram_bytes, free_vram_bytes: g.free_vram_bytes, reserved_bytes: held, available_bytes: available } };
   }
 
-  cancel(id: string, now: number): Outcome<Reservation> {
+  /** Live reservations (each call settles first, so nothing past its end is listed or counted). */
+  list(pool: PoolState, now: number): Reservation[] {
+    this.settle(pool, now);
+    return this.book.list();
+  }
+
+  cancel(pool: PoolState, id: string, now: number): Outcome<Reservation> {
+    this.settle(pool, now);
     const found = this.book.get(id);
     if (found === null) return { ok: false, status: 404, code: "not_found", message: "no such reservation (it may have ended)", field: "reservation_id" };
     const events = new EventBatch();
@@ -84,17 +91,20 @@ export class Scheduling {
     return { ok: true, value: found };
   }
 
-  /** After a host's heartbeat: its reservations whose VRAM is now in use end. */
-  hostReported(pool: PoolState, hostId: string, now: number): void {
-    if (this.book.size === 0) return;
+  /**
+   * After a host's heartbeat: its reservations whose VRAM is now in use end. Only the
+   * heartbeat's own workers are looked at, and nothing at all for a host holding none.
+   */
+  hostReported(pool: PoolState, hostId: string, workers: readonly { id: string; gpu_id: number | null }[], now: number): void {
+    if (!this.book.holdsOn(hostId)) return;
     const host = pool.hosts.get(hostId);
     if (host === undefined) return;
     const byGpu = new Map<number, string[]>();
-    for (const w of pool.workers.values()) {
-      if (w.hostId !== hostId || w.report.gpu_id === null) continue;
-      const list = byGpu.get(w.report.gpu_id) ?? [];
+    for (const w of workers) {
+      if (w.gpu_id === null) continue;
+      const list = byGpu.get(w.gpu_id) ?? [];
       list.push(w.id);
-      byGpu.set(w.report.gpu_id, list);
+      byGpu.set(w.gpu_id, list);
     }
     const events = new EventBatch();
     this.book.seen(hostId, host.gpus, byGpu, events);

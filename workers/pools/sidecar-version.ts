@@ -9,6 +9,3 @@ export const EDGE_SIDECAR_VERSION: string = sidecarPackage.version;
 export function sidecarDiffers(hostVersion: string | null): boolean {
   return hostVersion !== null && hostVersion !== EDGE_SIDECAR_VERSION;
 }
-
-// The edge's own version (GET /v1/info), from the root package.json; only `version` is bundled.
-export { version as EDGE_VERSION } from "../../package.json";

@@ -30,6 +30,22 @@ function gpuUnknown(pool: PoolState, hostId: string | null, gpuId: number | null
   return host !== undefined && !host.gpus.some((g) => g.id === gpuId);
 }
 
+/** VRAM over GPUs on fresh hosts (what a scheduler can place work on); unreadable GPUs are counted, not guessed. */
+export function vramOf(pool: PoolState): PoolSnapshot["vram"] {
+  const vram = { total_bytes: 0, free_bytes: 0, unknown_gpus: 0 };
+  for (const h of pool.hosts.values()) {
+    if (h.state !== "fresh") continue;
+    for (const g of h.gpus) {
+      if (g.total_vram_bytes === null || g.free_vram_bytes === null) vram.unknown_gpus += 1;
+      else {
+        vram.total_bytes += g.total_vram_bytes;
+        vram.free_bytes += g.free_vram_bytes;
+      }
+    }
+  }
+  return vram;
+}
+
 export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling, forward: ForwardStatus | null): PoolSnapshot {
   const drains = scheduling.drains;
   const keep = (state: LivenessState, hostId: string | null) =>
@@ -49,17 +65,8 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
 
   const gpus: SnapshotGpu[] = [];
   const hosts: SnapshotHost[] = [];
-  const vram = { total_bytes: 0, free_bytes: 0, unknown_gpus: 0 };
   for (const h of pool.hosts.values()) {
     for (const g of h.gpus) {
-      // Only GPUs on fresh hosts count toward what a scheduler can place work on.
-      if (h.state === "fresh") {
-        if (g.total_vram_bytes === null || g.free_vram_bytes === null) vram.unknown_gpus += 1;
-        else {
-          vram.total_bytes += g.total_vram_bytes;
-          vram.free_bytes += g.free_vram_bytes;
-        }
-      }
       if (keep(h.state, h.id)) gpus.push({ ...g, host_id: h.id, received_at: new Date(h.gpusReceivedAt).toISOString(), state: h.state });
     }
     if (keep(h.state, h.id)) {
@@ -77,7 +84,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     workers,
     hosts,
     counts,
-    vram,
+    vram: vramOf(pool),
     eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
     settings: pool.settings,
     reservations: scheduling.book.list().filter((r) => filter.host_id === undefined || r.host_id === filter.host_id),

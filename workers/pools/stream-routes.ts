@@ -12,12 +12,13 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import * as z from "zod";
 import { PoolIdSchema } from "../../shared/index.js";
-import { parsePoolToken } from "../auth/tokens.js";
+import { bearerToken, parsePoolToken } from "../auth/tokens.js";
 import { valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
 import type { PoolAccess } from "./pool-registry.js";
 import { poolAccess, poolIdParam, poolStub } from "./stub.js";
-import { EDGE_VERSION } from "./sidecar-version.js";
+// Only `version` is bundled (esbuild keeps the JSON fields used).
+import { version as EDGE_VERSION } from "../../package.json";
 
 export const streamRoutes = new Hono<{ Bindings: Env }>();
 
@@ -26,24 +27,27 @@ const LastEventIdSchema = z.coerce.number().int().nonnegative();
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
-/** The pool and the caller: a bearer header as everywhere, or a read token in `?token=`. */
+/**
+ * The pool and the caller: a bearer header as everywhere, or a token in `?token=`, which the
+ * pool's object accepts only with read scope (PoolRegistry.authorize).
+ */
 async function streamAccess(c: Context<{ Bindings: Env }>, pathPool: string | null): Promise<{ poolId: string; access: PoolAccess }> {
   const query = valid(StreamQuerySchema, c.req.query(), "invalid_query", "(query)");
   if (query.token !== undefined) {
     if (c.req.header("authorization") !== undefined) throw new ApiError(400, "invalid_query", "send the token in the header or in ?token=, not both", "token");
     const token = parsePoolToken(query.token);
     if (token === null) throw new ApiError(401, "unauthorized", "invalid token");
-    if (pathPool !== null && token.poolId !== pathPool) throw new ApiError(403, "forbidden", "this token belongs to another pool");
-    const access: PoolAccess = { kind: "token", tokenId: token.tokenId, secret: token.secret };
-    const { scope } = unwrap(await poolStub(c.env, token.poolId).verify(access));
-    if (scope !== "read") throw new ApiError(403, "insufficient_scope", "only a read-scope token may travel in a URL; send this one as a bearer header", "token");
+    const access: PoolAccess = { kind: "token", tokenId: token.tokenId, secret: token.secret, inUrl: true };
+    if (pathPool !== null && token.poolId !== pathPool) {
+      unwrap(await poolStub(c.env, token.poolId).verify(access));
+      throw new ApiError(403, "forbidden", "this token belongs to another pool");
+    }
     return { poolId: token.poolId, access };
   }
   if (pathPool !== null) return { poolId: pathPool, access: await poolAccess(c, pathPool) };
   // /v1/heartbeats/stream: the token names its pool; the admin names one with ?pool=.
-  const header = c.req.header("authorization") ?? "";
-  const named = parsePoolToken(header.replace(/^Bearer\s+/i, "").trim());
-  const poolId = named?.poolId ?? query.pool;
+  const presented = bearerToken(c.req.header("authorization"));
+  const poolId = (presented === null ? null : parsePoolToken(presented))?.poolId ?? query.pool;
   if (poolId === undefined) throw new ApiError(400, "invalid_query", "name the pool with ?pool= (a pool token names its own)", "pool");
   return { poolId, access: await poolAccess(c, poolId) };
 }
