@@ -8,6 +8,7 @@ import { AlertSubjectSchema } from "./alerts.js";
 import { SenderIdSchema } from "./ids.js";
 import { TokenScopeSchema } from "./placement.js";
 import { PoolEventSchema, SenderStateSchema } from "./snapshot.js";
+import { MaintenanceWindowSchema } from "./maintenance.js";
 import { SpaceConfigErrorSchema, SpaceObjectSchema } from "./spaces.js";
 
 export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
@@ -32,7 +33,18 @@ export const HeartbeatAckSchema = z.object({
 
 const Windows = <T extends z.ZodType>(t: T) => z.object({ "24h": t, "7d": t, "30d": t, "90d": t });
 
-export const SpaceStateSchema = z.enum(["unknown", "up", "down", "waking"]);
+export const SpaceStateSchema = z.enum(["unknown", "up", "down", "waking", "degraded"]).meta({
+  description: "degraded: it answers, but only from some regions (PING_REGIONS), or its app stopped pinging back (expect_pingback); the reason is in last_error",
+});
+
+export const RegionCheckSchema = z.object({
+  region: z.string().meta({ description: "A Durable Object location hint from PING_REGIONS" }),
+  home: z.boolean().meta({ description: "The region the Space is checked from first; the others only confirm failures" }),
+  outcome: z.string(),
+  status: z.number().nullable(),
+  latency_ms: z.number().nullable(),
+  at: z.string(),
+});
 
 export const SpaceStatusSchema = z.object({
   id: z.string(),
@@ -49,13 +61,22 @@ export const SpaceStatusSchema = z.object({
   checks: Windows(z.number()),
   monitoring_since: z.string().nullable().meta({ description: "UTC day (YYYY-MM-DD) of the oldest check the uptime figures rest on; null before the first" }),
   last_error: z.object({ at: z.string().nullable(), message: z.string(), status: z.number().nullable() }).nullable(),
+  regions: z.array(RegionCheckSchema).meta({ description: "Each region's latest check (empty without PING_REGIONS)" }),
+  maintenance: z
+    .object({ id: z.string(), until: z.string(), note: z.string() })
+    .nullable()
+    .meta({ description: "The maintenance window in force for this Space: its checks are recorded but alert nothing and count for no uptime" }),
+  pingback: z.object({
+    expected: z.boolean(),
+    last_at: z.string().nullable().meta({ description: "The latest ping-back from inside the Space (GET /health?space=<id>)" }),
+  }),
   hf: z
     .object({ space: z.string(), stage: z.string().nullable(), message: z.string().nullable(), read_at: z.string().nullable(), error: z.string().nullable(), restarted_at: z.string().nullable() })
     .nullable(),
 });
 
 export const PingTotalsSchema = z.object({
-  checks: z.object({ up: z.number(), down: z.number(), waking: z.number(), skipped: z.number(), lost: z.number() }),
+  checks: z.object({ up: z.number(), down: z.number(), waking: z.number(), degraded: z.number(), skipped: z.number(), lost: z.number() }),
   attempts: z.number(),
   subrequests: z.number(),
   ticks: z.number(),
@@ -67,14 +88,17 @@ export const TickSummarySchema = z.object({
   finished_at: z.string(),
   plan_ms: z.number(),
   shards_ms: z.number(),
+  source: z.enum(["cron", "alarm"]).meta({ description: "alarm: the pinger's own alarm ran this tick because the cron was late" }),
   due: z.number(),
   checked: z.number(),
   up: z.number(),
   down: z.number(),
   waking: z.number(),
+  degraded: z.number(),
   skipped: z.number(),
   lost: z.number(),
   shards: z.number(),
+  confirmations: z.number().meta({ description: "Spaces found down at home and checked again from another region" }),
   subrequests: z.number(),
   max_subrequests_per_shard: z.number(),
   max_in_flight: z.number(),
@@ -87,14 +111,22 @@ export const SpacesReportSchema = z.object({
   config_errors: z.array(SpaceConfigErrorSchema),
   last_tick: TickSummarySchema.nullable(),
   spaces: z.array(SpaceStatusSchema),
+  maintenance: z.array(MaintenanceWindowSchema).meta({ description: "Maintenance windows in force or to come, and one-offs that ended within a week" }),
 });
 
 export const PingerHealthSchema = z.object({
-  status: z.enum(["ok", "overdue", "misconfigured"]),
+  status: z.enum(["ok", "cron_late", "overdue", "misconfigured"]).meta({ description: "cron_late: checks go on, run by the pinger's own alarm (200)" }),
   message: z.string().optional(),
   tick_interval_s: z.number().optional(),
   last_tick_age_s: z.number().nullable().optional(),
   last_tick: TickSummarySchema.nullable(),
+  cron: z
+    .object({
+      late_since: z.string().nullable().meta({ description: "Since when the pinger's own alarm has run the ticks because the Cron Trigger stopped; null while the cron ticks" }),
+      late_after_s: z.number(),
+      watch_alarm_at: z.string().nullable(),
+    })
+    .optional(),
   error: z.object({ code: z.string(), message: z.string(), field: z.string() }).optional(),
 });
 
@@ -121,7 +153,16 @@ export const EventsQuerySchema = z
   })
   .strict();
 
-export const HealthSchema = z.object({ status: z.literal("alive") });
+export const HealthSchema = z.object({
+  status: z.literal("alive"),
+  space: z.string().optional().meta({ description: "With ?space=<id> (a ping-back): the Space it was recorded for" }),
+  received_at: z.string().optional(),
+});
+
+/** GET /health?space=<id>: a ping-back from inside that Space (the seed's ping_master). */
+export const HealthQuerySchema = z.object({
+  space: z.string().min(1).max(2_200).optional().meta({ description: "A Space id as GET /v1/spaces shows it: records a ping-back for it" }),
+});
 
 /** GET /v1/info: what rbee's queen answers there, so its web UI finds the edge. */
 export const QueenInfoSchema = z.object({

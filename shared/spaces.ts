@@ -60,6 +60,12 @@ export const SpaceObjectSchema = z
      */
     down_after: z.number().int().min(1).max(20).optional(),
     up_after: z.number().int().min(1).max(20).optional(),
+    /**
+     * The Space's app calls GET /health?space=<id> (or POST /v1/pingback/<id>) from its own
+     * process; when its URL answers but no ping-back came for two intervals, it is degraded
+     * ("the app is not running code").
+     */
+    expect_pingback: z.boolean().default(false),
   })
   .strict()
   .refine((s) => !(s.tier !== undefined && s.interval_s !== undefined), { message: "set tier or interval_s, not both", path: ["interval_s"] });

@@ -89,6 +89,11 @@ function route(req: IncomingMessage, res: ServerResponse): void {
     case "_switch": // PUT /_switch/<key>/<status>
       switches.set(parts[1]!, Number(parts[2]));
       return json(res, 200, { ok: true });
+    case "region-fail": { // /region-fail/<region>/<name>: 502 to runs from that region's shards, 200 to the rest
+      const run = String(req.headers["x-edge-pulse-run"] ?? "");
+      res.writeHead(run.includes(`/${parts[1]}/`) ? 502 : 200);
+      return void res.end(`region ${run}`);
+    }
     case "switch": {
       const status = switches.get(parts[1]!) ?? 200;
       res.writeHead(status);

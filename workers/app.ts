@@ -11,6 +11,8 @@ import { poolRoutes } from "./pools/routes.js";
 import { scheduleRoutes } from "./pools/schedule-routes.js";
 import { streamRoutes } from "./pools/stream-routes.js";
 import { adminSpaceRoutes } from "./spaces/admin-routes.js";
+import { maintenanceRoutes } from "./maintenance/routes.js";
+import { pingbackRoutes } from "./spaces/pingback-routes.js";
 import { spaceRoutes } from "./spaces/routes.js";
 import { statusRoutes } from "./status/routes.js";
 
@@ -28,7 +30,6 @@ app.notFound((c) => {
 const uiCors = cors({ origin: "*", allowMethods: ["GET"], allowHeaders: ["authorization", "last-event-id"], maxAge: 600 });
 for (const path of ["/health", "/v1/info", "/v1/heartbeats/stream", "/v2/pools/:id/stream"]) app.use(path, uiCors);
 
-app.get("/health", (c) => c.json({ status: "alive" }));
 // One guard for every admin route, whichever feature router serves it (a guard per router
 // ran more than once: Hono applies a mounted router's middleware to the whole path).
 app.use("/v1/admin/*", async (c, next) => {
@@ -38,6 +39,8 @@ app.use("/v1/admin/*", async (c, next) => {
 app.route("/", adminPoolRoutes);
 app.route("/", adminSpaceRoutes);
 app.route("/", adminAlertRoutes);
+app.route("/", maintenanceRoutes);
+app.route("/", pingbackRoutes);
 app.route("/", spaceRoutes);
 app.route("/", statusRoutes);
 app.route("/", poolRoutes);

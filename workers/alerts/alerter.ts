@@ -6,7 +6,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
 import type { AlertStatus } from "../../shared/api.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { covers, type StoredWindow } from "../../shared/maintenance.js";
+import { SPACE_STORE_NAME, type PingerHealth } from "../pinger/space-store.js";
 import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
 import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
 import { messagesFor, type AlertMessage, type Notice } from "./messages.js";
@@ -18,6 +19,7 @@ export const ALERTER_NAME = "alerts";
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, signal TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS held (key TEXT PRIMARY KEY, signal TEXT NOT NULL) WITHOUT ROWID;
 ${INCIDENT_SCHEMA}
 ${OUTBOX_SCHEMA}`;
 
@@ -29,6 +31,8 @@ export class Alerter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly book: IncidentBook;
   private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
+  /** Maintenance windows as the last alarm read them from the SpaceStore (for timing only). */
+  private windows: StoredWindow[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -120,15 +124,19 @@ export class Alerter extends DurableObject<Env> {
     const { config } = await this.config(now);
     const notices: Notice[] = [];
 
+    // One call to the SpaceStore: the last tick (the pinger watch) and the maintenance windows.
+    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME).health();
+    this.windows = health.maintenance;
     const oldest = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
     if (oldest !== null && oldest + config.group_wait_s * 1000 <= now) {
       const rows = this.sql.exec<{ id: number; signal: string }>("SELECT id, signal FROM pending ORDER BY id").toArray();
-      notices.push(...this.book.apply(rows.map((r) => JSON.parse(r.signal) as AlertSignal)));
+      notices.push(...this.book.apply(this.holdForMaintenance(rows.map((r) => JSON.parse(r.signal) as AlertSignal))));
       this.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1]!.id);
     }
-    const lastTick = await this.lastTickAt(now);
+    notices.push(...this.book.apply(this.releaseHeld(now)));
+    const lastTick = this.lastTickAt(now, health);
     notices.push(...this.watchPinger(now, lastTick, config.pinger_overdue_s));
-    notices.push(...this.book.reminders(now, config.remind_every_s));
+    notices.push(...this.book.reminders(now, config.remind_every_s, (key) => covers(this.windows, key, now) !== null));
 
     if (notices.length > 0) {
       log("info", "alerts", { notices: notices.length, opened: notices.filter((n) => n.event === "opened").map((n) => n.key).slice(0, 10), targets: this.targets.list.length });
@@ -146,8 +154,42 @@ export class Alerter extends DurableObject<Env> {
     return this.book.apply([{ key: "pinger", subject: "pinger", bad: true, title: "The pinger has stopped", detail: `no tick has finished for ${ago} s (limit ${overdueS} s); check the Worker's Cron Trigger and logs`, at: now }]);
   }
 
-  private async lastTickAt(now: number): Promise<number> {
-    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME).health();
+  /**
+   * Maintenance: a bad signal inside a window opens nothing; it is held (the latest per
+   * subject) until the window ends, and a good signal drops it. What passes is applied as usual.
+   */
+  private holdForMaintenance(signals: AlertSignal[]): AlertSignal[] {
+    const pass: AlertSignal[] = [];
+    for (const s of [...signals].sort((a, b) => a.at - b.at)) {
+      if (s.bad && covers(this.windows, s.key, s.at) !== null) {
+        this.sql.exec("INSERT OR REPLACE INTO held (key, signal) VALUES (?, ?)", s.key, JSON.stringify(s));
+        continue;
+      }
+      if (!s.bad) this.sql.exec("DELETE FROM held WHERE key = ?", s.key);
+      pass.push(s);
+    }
+    return pass;
+  }
+
+  /** Held signals whose window has ended (or was deleted): still bad, so they open now. */
+  private releaseHeld(now: number): AlertSignal[] {
+    const out: AlertSignal[] = [];
+    for (const row of this.sql.exec<{ key: string; signal: string }>("SELECT key, signal FROM held").toArray()) {
+      if (covers(this.windows, row.key, now) !== null) continue;
+      const s = JSON.parse(row.signal) as AlertSignal;
+      const held = `since ${new Date(s.at).toISOString().slice(0, 16).replace("T", " ")} UTC; held until its maintenance window ended`;
+      out.push({ ...s, at: now, detail: s.detail === null ? held : `${s.detail}; ${held}` });
+      this.sql.exec("DELETE FROM held WHERE key = ?", row.key);
+    }
+    return out;
+  }
+
+  /** Maintenance windows changed (an admin added or removed one): look again soon. */
+  async maintenanceChanged(): Promise<void> {
+    await this.wakeBy(Date.now() + 1_000);
+  }
+
+  private lastTickAt(now: number, health: PingerHealth): number {
     const finished = health.last_tick === null ? null : Date.parse(health.last_tick.finished_at);
     if (finished !== null) return finished;
     // Never ticked: count from when this object started watching.
@@ -167,13 +209,17 @@ export class Alerter extends DurableObject<Env> {
     return (this.meta<ConfigState>("config") ?? (await this.config(now))).config;
   }
 
-  /** The earliest of: grouped signals due, a delivery retry, a reminder, the pinger watch. */
+  /** The earliest of: grouped signals due, a delivery retry, a reminder, the pinger watch, a held signal's window ending. */
   private async rearm(now: number, lastTick: number): Promise<void> {
     const config = await this.storedConfig(now);
     const pending = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
     // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
     const watchAt = this.book.get("pinger") !== null ? null : lastTick + config.pinger_overdue_s * 1000 + 1_000;
-    const candidates = [pending === null ? null : pending + config.group_wait_s * 1000, nextDeliveryAt(this.sql), this.book.nextReminderAt(config.remind_every_s), watchAt].filter(
+    const heldUntil = this.sql
+      .exec<{ key: string }>("SELECT key FROM held")
+      .toArray()
+      .map((r) => covers(this.windows, r.key, now)?.until ?? now);
+    const candidates = [pending === null ? null : pending + config.group_wait_s * 1000, nextDeliveryAt(this.sql), this.book.nextReminderAt(config.remind_every_s, (key) => covers(this.windows, key, now)?.until ?? null), watchAt, ...heldUntil].filter(
       (t): t is number => t !== null,
     );
     const at = Math.max(now, Math.min(...candidates));

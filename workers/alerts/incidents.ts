@@ -39,6 +39,10 @@ export class IncidentBook {
       if (s.bad && open === null) {
         this.sql.exec("INSERT INTO incidents (key, subject, title, detail, opened_at, alerted_at, reminders) VALUES (?, ?, ?, ?, ?, ?, 0)", s.key, s.subject, s.title, s.detail, s.at, s.at);
         notices.push({ event: "opened", key: s.key, subject: s.subject, title: s.title, detail: s.detail, at: s.at, opened_at: s.at });
+      } else if (s.bad && open !== null && s.title !== open.title) {
+        // Worse or better but still bad (degraded -> down): one incident, told once.
+        this.sql.exec("UPDATE incidents SET title = ?, detail = ?, alerted_at = ? WHERE key = ?", s.title, s.detail, s.at, s.key);
+        notices.push({ event: "changed", key: s.key, subject: s.subject, title: s.title, detail: s.detail, at: s.at, opened_at: open.opened_at });
       } else if (!s.bad && open !== null) {
         this.sql.exec("DELETE FROM incidents WHERE key = ?", s.key);
         const id = this.sql.exec("INSERT INTO closed (key, subject, title, opened_at, closed_at, how) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", s.key, s.subject, open.title, open.opened_at, s.at, s.title).one().id as number;
@@ -49,17 +53,21 @@ export class IncidentBook {
     return notices;
   }
 
-  /** Incidents open past their reminder time: each said again, and its clock restarted. */
-  reminders(now: number, everyS: number): Notice[] {
+  /** Incidents open past their reminder time: each said again, and its clock restarted. `quiet`: subjects under maintenance, not reminded. */
+  reminders(now: number, everyS: number, quiet: (key: string) => boolean = () => false): Notice[] {
     if (everyS === 0) return [];
-    const due = this.sql.exec<Incident & Record<string, SqlStorageValue>>("SELECT * FROM incidents WHERE alerted_at <= ?", now - everyS * 1000).toArray();
+    const due = this.sql.exec<Incident & Record<string, SqlStorageValue>>("SELECT * FROM incidents WHERE alerted_at <= ?", now - everyS * 1000).toArray().filter((i) => !quiet(i.key));
     for (const i of due) this.sql.exec("UPDATE incidents SET alerted_at = ?, reminders = reminders + 1 WHERE key = ?", now, i.key);
     return due.map((i) => ({ event: "reminder", key: i.key, subject: i.subject, title: `Still: ${i.title}`, detail: i.detail, at: now, opened_at: i.opened_at }));
   }
 
-  nextReminderAt(everyS: number): number | null {
+  /** The next reminder; `notBefore` holds a subject's back (until its maintenance window ends). */
+  nextReminderAt(everyS: number, notBefore: (key: string) => number | null = () => null): number | null {
     if (everyS === 0) return null;
-    const t = this.sql.exec<{ t: number | null }>("SELECT MIN(alerted_at) AS t FROM incidents").one().t;
-    return t === null ? null : t + everyS * 1000;
+    const times = this.sql
+      .exec<{ key: string; alerted_at: number }>("SELECT key, alerted_at FROM incidents")
+      .toArray()
+      .map((i) => Math.max(i.alerted_at + everyS * 1000, notBefore(i.key) ?? 0));
+    return times.length === 0 ? null : Math.min(...times);
   }
 }

@@ -5,7 +5,8 @@ import type { AlertSubject, AlertTarget } from "../../shared/alerts.js";
 import { formatDuration } from "../../shared/duration.js";
 
 export interface Notice {
-  event: "opened" | "resolved" | "reminder";
+  /** changed: still open, but in another way (a Space gone from degraded to down). */
+  event: "opened" | "changed" | "resolved" | "reminder";
   key: string;
   subject: AlertSubject;
   title: string;
@@ -18,7 +19,7 @@ export interface Notice {
 /** What the generic webhook receives (and what Discord and Slack bodies are written from). */
 export interface AlertMessage {
   source: "edge-pulse";
-  event: "opened" | "resolved" | "reminder" | "summary" | "test";
+  event: "opened" | "changed" | "resolved" | "reminder" | "summary" | "test";
   subject: AlertSubject | "many";
   key: string;
   title: string;
@@ -44,7 +45,7 @@ export function messagesFor(target: AlertTarget, notices: Notice[], stormThresho
   const mine = target.subjects === undefined ? notices : notices.filter((n) => target.subjects!.includes(n.subject));
   if (mine.length <= stormThreshold) return mine.map(messageOf);
   const count = (e: Notice["event"]) => mine.filter((n) => n.event === e).length;
-  const parts = [["opened", "new"], ["resolved", "resolved"], ["reminder", "still open"]]
+  const parts = [["opened", "new"], ["changed", "changed"], ["resolved", "resolved"], ["reminder", "still open"]]
     .map(([e, word]) => [count(e as Notice["event"]), word] as const)
     .filter(([c]) => c > 0)
     .map(([c, word]) => `${c} ${word}`);
@@ -65,15 +66,15 @@ export function messagesFor(target: AlertTarget, notices: Notice[], stormThresho
   ];
 }
 
-const ICON: Record<AlertMessage["event"], string> = { opened: "🔴", resolved: "🟢", reminder: "🟠", summary: "⚠️", test: "🔔" };
+const ICON: Record<AlertMessage["event"], string> = { opened: "🔴", changed: "🟠", resolved: "🟢", reminder: "🟠", summary: "⚠️", test: "🔔" };
 
 /** Plain text shared by Discord and Slack. */
 export function textOf(m: AlertMessage, max: number): string {
   const lines = [`${ICON[m.event]} ${m.title}`];
   if (m.event === "resolved" && m.duration_s !== null) lines[0] += ` (after ${formatDuration(m.duration_s)})`;
-  if (m.event === "reminder" && m.duration_s !== null) lines[0] += ` (for ${formatDuration(m.duration_s)})`;
+  if ((m.event === "reminder" || m.event === "changed") && m.duration_s !== null) lines[0] += ` (for ${formatDuration(m.duration_s)})`;
   if (m.detail !== null) lines.push(m.detail);
-  for (const item of m.items ?? []) lines.push(`• ${item.event === "resolved" ? "resolved: " : item.event === "reminder" ? "still: " : ""}${item.title}`);
+  for (const item of m.items ?? []) lines.push(`• ${item.event === "resolved" ? "resolved: " : item.event === "reminder" ? "still: " : item.event === "changed" ? "now: " : ""}${item.title}`);
   if (m.count !== undefined && m.items !== undefined && m.count > m.items.length) lines.push(`… and ${m.count - m.items.length} more`);
   const text = lines.join("\n");
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

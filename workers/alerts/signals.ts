@@ -7,7 +7,7 @@ import type { PoolEvent } from "../../shared/index.js";
 import type { Transition } from "../pinger/ledger.js";
 
 export interface AlertSignal {
-  /** Incident key: "space:<id>", "worker:<pool>/<id>", "host:<pool>/<id>", "pool:<id>", "pinger". */
+  /** Incident key: "space:<id>", "worker:<pool>/<id>", "host:<pool>/<id>", "pool:<id>", "pinger", "cron". */
   key: string;
   subject: AlertSubject;
   /** true: the subject is bad (opens an incident if none is open); false: it is fine again. */
@@ -19,18 +19,29 @@ export interface AlertSignal {
 }
 
 /**
- * Space transitions: down opens, up closes; waking (HF starting it) changes nothing. A Space
- * taken off the list closes its incident (or it would be reminded of forever).
+ * Space transitions: down or degraded opens (one incident per Space: going from one to the
+ * other while it is open says so), up closes; waking (HF starting it) changes nothing. A
+ * Space taken off the list closes its incident (or it would be reminded of forever).
  */
 export function spaceSignals(transitions: Transition[], removed: { id: string; name: string; host: string }[] = [], at = Date.now()): AlertSignal[] {
   // Named with its host: two Spaces that read alike on different hosts are told apart.
   const out: AlertSignal[] = removed.map((r) => ({ key: `space:${r.id}`, subject: "space", bad: false, title: `Space "${r.name}" on ${r.host} was removed from the list`, detail: null, at }));
   for (const t of transitions) {
     const key = `space:${t.id}`;
-    if (t.to === "down") out.push({ key, subject: "space", bad: true, title: `Space "${t.name}" on ${t.host} is down`, detail: t.error === null ? null : publicUrlsIn(t.error), at: t.at });
+    const detail = t.error === null ? null : publicUrlsIn(t.error);
+    if (t.to === "down") out.push({ key, subject: "space", bad: true, title: `Space "${t.name}" on ${t.host} is down`, detail, at: t.at });
+    else if (t.to === "degraded") out.push({ key, subject: "space", bad: true, title: `Space "${t.name}" on ${t.host} is degraded`, detail, at: t.at });
     else if (t.to === "up" && t.from !== "unknown") out.push({ key, subject: "space", bad: false, title: `Space "${t.name}" on ${t.host} is up`, detail: null, at: t.at });
   }
   return out;
+}
+
+/** The cron going quiet (the pinger's alarm took over) and coming back. */
+export function cronSignals(cron: "late" | "back" | null, at: number): AlertSignal[] {
+  if (cron === null) return [];
+  return cron === "late"
+    ? [{ key: "cron", subject: "pinger", bad: true, title: "The Cron Trigger is late: the pinger's own alarm is running the checks", detail: "no cron tick for two intervals; check the Worker's Cron Triggers (Workers > Settings > Triggers)", at }]
+    : [{ key: "cron", subject: "pinger", bad: false, title: "The Cron Trigger is back", detail: null, at }];
 }
 
 const seconds = (v: unknown) => (typeof v === "number" ? `${v} s` : "a while");

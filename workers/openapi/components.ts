@@ -41,6 +41,7 @@ import {
   WorkerCandidateSchema,
 } from "../../shared/placement.js";
 import { ForwardConfigSchema, ForwardSetSchema, ForwardStatusSchema } from "../../shared/forward.js";
+import { MaintenanceListSchema, MaintenanceRequestSchema, MaintenanceSubjectsSchema, MaintenanceWindowSchema } from "../../shared/maintenance.js";
 
 /** An OpenAPI document is any JSON object to a schema; named so a client types it. */
 export const OpenApiDocumentSchema = z.record(z.string(), z.unknown()).meta({ description: "An OpenAPI 3.1 document" });
@@ -84,6 +85,11 @@ const NAMED: [z.ZodType, string][] = [
   [api.TickSummarySchema, "TickSummary"],
   [api.PingTotalsSchema, "PingTotals"],
   [api.PingerHealthSchema, "PingerHealth"],
+  [api.RegionCheckSchema, "RegionCheck"],
+  [MaintenanceRequestSchema, "MaintenanceRequest"],
+  [MaintenanceWindowSchema, "MaintenanceWindow"],
+  [MaintenanceListSchema, "MaintenanceList"],
+  [MaintenanceSubjectsSchema, "MaintenanceSubjects"],
   [SpaceConfigErrorSchema, "SpaceConfigError"],
   [api.SpaceListSchema, "SpaceList"],
   [SpaceObjectSchema, "SpaceObject"],

@@ -13,8 +13,20 @@ export const HISTORY_DAYS = 90;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Per Space in an hour: [good checks, checks, latency sum of good checks, their count, last at, last outcome, last status, last latency]. */
-type Acc = [number, number, number, number, number, string, number | null, number | null];
+/** Per region: [at, outcome, status, latency] of its latest check. */
+export type RegionLast = [number, string, number | null, number | null];
+
+/**
+ * Per Space in an hour: [good checks, checks, latency sum of good checks, their count, last at,
+ * last outcome, last status, last latency, latest check per region (with PING_REGIONS)].
+ */
+type Acc = [number, number, number, number, number, string, number | null, number | null, Record<string, RegionLast>?];
+
+/**
+ * Good for uptime: it answered (degraded answers from one region, or without pinging back; the
+ * state shows that). Checks inside a maintenance window count for nothing either way.
+ */
+const answered = (c: SpaceCheck) => c.outcome === "up" || c.outcome === "degraded";
 
 /** Adds one tick's results to its hour's accumulator; returns rows written (1). */
 export function accumulate(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): number {
@@ -23,9 +35,15 @@ export function accumulate(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): 
   const acc = (row === undefined ? {} : JSON.parse(row.data as string)) as Record<string, Acc>;
   for (const c of checks) {
     const a = acc[c.id] ?? [0, 0, 0, 0, 0, "", null, null];
-    const up = c.outcome === "up";
-    a[0] += up ? 1 : 0;
-    a[1] += 1;
+    const up = answered(c);
+    if (c.maintenance !== true) {
+      a[0] += up ? 1 : 0;
+      a[1] += 1;
+    }
+    if (c.regions !== undefined) {
+      const regions = (a[8] ??= {});
+      for (const r of c.regions) if (r.at >= (regions[r.region]?.[0] ?? 0)) regions[r.region] = [r.at, r.outcome, r.status, r.latency_ms];
+    }
     if (up && c.latency_ms !== null) {
       a[2] += c.latency_ms;
       a[3] += 1;
@@ -43,11 +61,13 @@ export function accumulate(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): 
 
 /** One hour's accumulator into the day rows, one row per Space. */
 const ROLL_UP = `
-INSERT INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total, last_at, last_outcome, last_status, last_latency)
+INSERT INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total, last_at, last_outcome, last_status, last_latency, regions)
 SELECT j.key, ?2, j.value->>0, j.value->>1, j.value->>2, j.value->>3, json_object(?3, json_array(j.value->>0, j.value->>1)),
   COALESCE((SELECT p.cum_up FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), 0) + (j.value->>0),
   COALESCE((SELECT p.cum_total FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), 0) + (j.value->>1),
-  j.value->>4, j.value->>5, j.value->>6, j.value->>7
+  j.value->>4, j.value->>5, j.value->>6, j.value->>7,
+  CASE WHEN j.value->8 IS NULL THEN NULL
+    ELSE json_patch(COALESCE((SELECT p.regions FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), '{}'), j.value->8) END
 FROM hour_acc h, json_each(h.data) j WHERE h.hour = ?1
 ON CONFLICT (id, day) DO UPDATE SET
   up = up + excluded.up, total = total + excluded.total,
@@ -55,7 +75,8 @@ ON CONFLICT (id, day) DO UPDATE SET
   lat_sum = lat_sum + excluded.lat_sum, lat_n = lat_n + excluded.lat_n,
   hours = json_patch(hours, excluded.hours),
   last_at = excluded.last_at, last_outcome = excluded.last_outcome,
-  last_status = excluded.last_status, last_latency = excluded.last_latency`;
+  last_status = excluded.last_status, last_latency = excluded.last_latency,
+  regions = CASE WHEN excluded.regions IS NULL THEN regions ELSE json_patch(COALESCE(regions, '{}'), excluded.regions) END`;
 
 /** Rolls up every hour before the one `nowMs` falls in; returns rows written. */
 export function closeHours(sql: SqlLike, nowMs: number): number {
@@ -100,6 +121,8 @@ export interface SpaceHistory {
   hours: Window[];
   /** The UTC day of the oldest check kept (what "monitoring since" means), as a day number. */
   first_day: number | null;
+  /** With PING_REGIONS: each region's latest check (a region that only confirms failures checks seldom). */
+  regions: Record<string, RegionLast>;
 }
 
 const empty = (): Window => ({ up: 0, total: 0 });
@@ -121,13 +144,16 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   const get = (id: string) => {
     let h = out.get(id);
     if (h === undefined) {
-      h = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, hours: Array.from({ length: 24 }, empty), first_day: null };
+      h = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, hours: Array.from({ length: 24 }, empty), first_day: null, regions: {} };
       out.set(id, h);
     }
     return h;
   };
   const seen = (h: SpaceHistory, at: unknown, outcome: unknown, status: unknown, lat: unknown) => {
     if (typeof at === "number" && at > 0 && (h.last === null || at > h.last.at)) h.last = { at, outcome: String(outcome), status: status as number | null, latency_ms: lat as number | null };
+  };
+  const regionsSeen = (h: SpaceHistory, regions: Record<string, RegionLast> | undefined) => {
+    for (const [region, last] of Object.entries(regions ?? {})) if (last[0] >= (h.regions[region]?.[0] ?? 0)) h.regions[region] = last;
   };
   const firstDay = (h: SpaceHistory, day: number) => {
     if (h.first_day === null || day < h.first_day) h.first_day = day;
@@ -144,7 +170,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
   const cols = (name: string, cut: number) => `${before("cum_up", cut)} AS ${name}_up, ${before("cum_total", cut)} AS ${name}_total`;
   const latest = sql
     .exec(
-      `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency,
+      `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency, d.regions,
          (SELECT MIN(f.day) FROM days f WHERE f.id = s.id) AS first_day,
          ${cols("w7", today - 6)}, ${cols("w30", today - 29)}, ${cols("w90", today - (HISTORY_DAYS - 1))}
        FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day = (SELECT MAX(m.day) FROM days m WHERE m.id = s.id)`,
@@ -157,6 +183,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
     add(h.windows["30d"], ...upTo("w30"));
     add(h.windows["90d"], ...upTo("w90"));
     seen(h, r.last_at, r.last_outcome, r.last_status, r.last_latency);
+    if (r.regions !== null) regionsSeen(h, JSON.parse(r.regions as string) as Record<string, RegionLast>);
     firstDay(h, r.first_day as number);
   }
   for (const r of sql.exec("SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?", today - 1).toArray() as Row[]) {
@@ -185,6 +212,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
       }
       addLatency(id, a[2], a[3]);
       seen(h, a[4], a[5], a[6], a[7]);
+      regionsSeen(h, a[8]);
       if (a[1] > 0) firstDay(h, Math.floor(hour / 24));
     }
   }

@@ -25,11 +25,14 @@ CREATE TABLE IF NOT EXISTS hour_acc (hour INTEGER PRIMARY KEY, data TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS days (
   id TEXT NOT NULL, day INTEGER NOT NULL, up INTEGER NOT NULL, total INTEGER NOT NULL,
   lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL, cum_up INTEGER NOT NULL, cum_total INTEGER NOT NULL,
-  last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER,
+  last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER, regions TEXT,
   PRIMARY KEY (id, day)) WITHOUT ROWID;
 `;
 
-export type SpaceState = "unknown" | "up" | "down" | "waking";
+export type SpaceState = "unknown" | "up" | "down" | "waking" | "degraded";
+
+/** What started a tick: the Cron Trigger, or the SpaceStore's alarm while the cron is late. */
+export type TickSource = "cron" | "alarm";
 
 /** Consecutive failed (or good) checks before the state changes: the list-wide defaults. */
 export interface Thresholds {
@@ -57,16 +60,22 @@ export interface TickSummary {
   /** Time to plan (list read, window claimed, due Spaces) and to run every shard. */
   plan_ms: number;
   shards_ms: number;
+  source: TickSource;
   due: number;
   checked: number;
   up: number;
   down: number;
   waking: number;
+  /** Answered from one region only, or answering without pinging back. */
+  degraded: number;
   /** Not checked: the shard's budget ran out first. */
   skipped: number;
   /** Not checked: the shard's invocation failed (e.g. the object was reset). */
   lost: number;
+  /** Shard invocations, confirmation shards included. */
   shards: number;
+  /** Spaces found down at home and checked again from another region. */
+  confirmations: number;
   subrequests: number;
   max_subrequests_per_shard: number;
   max_in_flight: number;
@@ -93,6 +102,22 @@ export interface StateRow {
   hf_restart_at: number | null;
 }
 
+/** What recording a tick gives back: the state changes, and the summary as stored. */
+export interface Recorded {
+  transitions: Transition[];
+  summary: TickSummary;
+}
+
+/** A listed Space as the store judges its checks: its interval and whether it pings back. */
+export interface JudgedSpace {
+  id: string;
+  interval_s: number;
+  expect_pingback: boolean;
+}
+
+/** The store's last word on a check (ping-backs, maintenance) before it is recorded. */
+export type CheckJudge = (check: SpaceCheck, space: JudgedSpace) => SpaceCheck;
+
 export interface Transition {
   id: string;
   name: string;
@@ -104,6 +129,17 @@ export interface Transition {
   error: string | null;
 }
 
+/** What states() joins from the list: names for alerts, thresholds, what judging a check needs. */
+interface SpaceFacts {
+  name: string;
+  url: string;
+  down_after: number | null;
+  up_after: number | null;
+  interval_s: number;
+  /** JSON true reads back as 1. */
+  expect_pingback: number | null;
+}
+
 const STATE_COLUMNS = ["id", "state", "since", "streak_of", "streak", "error", "error_status", "error_at", "hf_stage", "hf_message", "hf_stage_at", "hf_error", "hf_restart_at"] as const;
 
 export class SpaceLedger {
@@ -111,6 +147,12 @@ export class SpaceLedger {
 
   constructor(readonly sql: SqlLike) {
     sql.exec(SCHEMA);
+    // Stores made before PING_REGIONS existed (each region's latest check, JSON).
+    try {
+      sql.exec("ALTER TABLE days ADD COLUMN regions TEXT");
+    } catch (err) {
+      if (!/duplicate column/i.test(String(err))) throw err;
+    }
   }
 
   write(query: string, ...params: SqlValue[]): void {
@@ -191,9 +233,10 @@ export class SpaceLedger {
   }
 
   /** State rows with each Space's name and own thresholds (null: the defaults). */
-  states(ids: string[]): Map<string, StateRow & { name: string; url: string; down_after: number | null; up_after: number | null }> {
-    const rows = this.rows<StateRow & { name: string; url: string; down_after: number | null; up_after: number | null }>(
-      `SELECT st.*, s.config ->> '$.name' AS name, s.config ->> '$.url' AS url, s.config ->> '$.down_after' AS down_after, s.config ->> '$.up_after' AS up_after
+  states(ids: string[]): Map<string, StateRow & SpaceFacts> {
+    const rows = this.rows<StateRow & SpaceFacts>(
+      `SELECT st.*, s.config ->> '$.name' AS name, s.config ->> '$.url' AS url, s.config ->> '$.down_after' AS down_after, s.config ->> '$.up_after' AS up_after,
+         s.ivl AS interval_s, s.config ->> '$.expect_pingback' AS expect_pingback
        FROM state st JOIN spaces s ON s.id = st.id WHERE st.id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(ids),
     );
@@ -205,13 +248,18 @@ export class SpaceLedger {
   }
 
   /**
-   * Stores one tick's results: added to the hour's accumulator row, state rows only where something
-   * changed, hours that have ended rolled up (history.ts), and the tick's summary.
+   * Stores one tick's results: each check judged by the store (`judge`), added to the hour's
+   * accumulator row, state rows only where something changed, hours that have ended rolled up
+   * (history.ts), and the tick's summary with its counts taken from the judged checks.
    */
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, defaults: Thresholds): Transition[] {
-    const done = checks.filter((c) => c.outcome !== "skipped");
+  record(tickMs: number, checks: SpaceCheck[], draft: TickSummary, defaults: Thresholds, judge: CheckJudge = (c) => c): Recorded {
+    const before = this.states(checks.filter((c) => c.outcome !== "skipped").map((c) => c.id));
+    const judged = checks.map((c) => {
+      const row = before.get(c.id);
+      return c.outcome === "skipped" || row === undefined ? c : judge(c, { id: c.id, interval_s: row.interval_s, expect_pingback: row.expect_pingback === 1 });
+    });
+    const done = judged.filter((c) => c.outcome !== "skipped");
     if (done.length > 0) this.rowsWritten += accumulate(this.sql, tickMs, done);
-    const before = this.states(done.map((c) => c.id));
     const transitions: Transition[] = [];
     for (const check of done) {
       const prev = before.get(check.id);
@@ -223,16 +271,26 @@ export class SpaceLedger {
       }
     }
     this.rowsWritten += closeHours(this.sql, tickMs);
+    const count = (o: string) => judged.filter((c) => c.outcome === o).length;
+    const summary: TickSummary = { ...draft, up: count("up"), down: count("down"), waking: count("waking"), degraded: count("degraded") };
     // Kept in the summary's own row: counters cost no extra write per tick.
-    const t = this.getMeta<TickSummary>("last_tick")?.totals ?? { checks: { up: 0, down: 0, waking: 0, skipped: 0, lost: 0 }, attempts: 0, subrequests: 0, ticks: 0 };
+    const t = this.getMeta<TickSummary>("last_tick")?.totals ?? { checks: { up: 0, down: 0, waking: 0, degraded: 0, skipped: 0, lost: 0 }, attempts: 0, subrequests: 0, ticks: 0 };
     const totals: PingTotals = {
-      checks: { up: t.checks.up + summary.up, down: t.checks.down + summary.down, waking: t.checks.waking + summary.waking, skipped: t.checks.skipped + summary.skipped, lost: t.checks.lost + summary.lost },
+      checks: {
+        up: t.checks.up + summary.up,
+        down: t.checks.down + summary.down,
+        waking: t.checks.waking + summary.waking,
+        // Totals stored before `degraded` existed have none.
+        degraded: (t.checks.degraded ?? 0) + summary.degraded,
+        skipped: t.checks.skipped + summary.skipped,
+        lost: t.checks.lost + summary.lost,
+      },
       attempts: t.attempts + done.reduce((n, c) => n + c.attempts, 0),
       subrequests: t.subrequests + summary.subrequests,
       ticks: t.ticks + 1,
     };
     this.setMeta("last_tick", { ...summary, totals });
-    return transitions;
+    return { transitions, summary: { ...summary, totals } };
   }
 }
 
@@ -243,6 +301,7 @@ export class SpaceLedger {
  */
 export function applyCheck(prev: StateRow, check: SpaceCheck, t: Thresholds): StateRow {
   const next: StateRow = pick(prev);
+  // Degraded is a failure for the streak (it takes down_after in a row to show), like waking.
   const kind = check.outcome === "up" ? "up" : "fail";
   const threshold = prev.state === "unknown" ? 1 : kind === "up" ? t.up_after : t.down_after;
   // Capped, so a Space that stays as it is writes nothing.

@@ -5,6 +5,8 @@ import { offsetSeconds } from "../../shared/schedule.js";
 import type * as z from "zod";
 import type { SpacesReportSchema, SpaceStatusSchema } from "../../shared/api.js";
 import { hfSpaceId } from "./hf.js";
+import { covers, type MaintenanceWindow, type StoredWindow } from "../../shared/maintenance.js";
+import { homeRegion } from "./regions.js";
 import { readHistory, type SpaceHistory, type Window } from "./history.js";
 import type { ListStatus, SpaceLedger, SpaceState, TickSummary } from "./ledger.js";
 
@@ -18,7 +20,20 @@ export type SpacesBody = z.infer<typeof SpacesReportSchema>;
 
 export function tickBody(t: TickSummary | null): SpacesBody["last_tick"] {
   if (t === null) return null;
-  return { ...t, at: iso(t.at)!, started_at: iso(t.started_at)!, finished_at: iso(t.finished_at)! };
+  // Summaries stored before regions, ping-backs and the watchdog lack their fields.
+  const base = { source: "cron" as const, degraded: 0, confirmations: 0 };
+  const totals = t.totals === undefined ? undefined : { ...t.totals, checks: { ...t.totals.checks, degraded: t.totals.checks.degraded ?? 0 } };
+  return { ...base, ...t, totals, at: iso(t.at)!, started_at: iso(t.started_at)!, finished_at: iso(t.finished_at)! };
+}
+
+/** What the report needs from the store besides the ledger. */
+export interface ReportExtras {
+  /** Every window kept (which covers a Space now), and those to list. */
+  windows: StoredWindow[];
+  listed: MaintenanceWindow[];
+  pingbackAt: (id: string) => number | null;
+  /** PING_REGIONS in force (empty: none). */
+  regions: readonly string[];
 }
 
 function nextCheck(id: string, intervalS: number, nowMs: number): string {
@@ -28,7 +43,7 @@ function nextCheck(id: string, intervalS: number, nowMs: number): string {
   return iso((slot * intervalS + off) * 1000)!;
 }
 
-export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBody & { history: Map<string, SpaceHistory> } {
+export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: ReportExtras = { windows: [], listed: [], pingbackAt: () => null, regions: [] }): SpacesBody & { history: Map<string, SpaceHistory> } {
   const list = ledger.getMeta<ListStatus>("list");
   const states = ledger.allStates();
   const history = readHistory(ledger.sql, nowMs);
@@ -37,6 +52,11 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBod
     const h = history.get(s.id);
     const w = h?.windows;
     const hfId = hfSpaceId(s);
+    const window = covers(extras.windows, `space:${s.id}`, nowMs);
+    // Home region first (the one it is checked from every time), then the list's order.
+    const home = extras.regions.length === 0 ? null : homeRegion(s.id, extras.regions);
+    const order = (r: string) => (r === home ? -1 : extras.regions.indexOf(r) === -1 ? extras.regions.length : extras.regions.indexOf(r));
+    const regions = Object.entries(h?.regions ?? {}).sort((a, b) => order(a[0]) - order(b[0]));
     return {
       id: s.id,
       name: s.name,
@@ -52,6 +72,9 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBod
       checks: { "24h": w?.["24h"].total ?? 0, "7d": w?.["7d"].total ?? 0, "30d": w?.["30d"].total ?? 0, "90d": w?.["90d"].total ?? 0 },
       monitoring_since: h?.first_day === null || h?.first_day === undefined ? null : iso(h.first_day * 86_400_000)!.slice(0, 10),
       last_error: st?.error ? { at: iso(st.error_at), message: st.error, status: st.error_status } : null,
+      regions: regions.map(([region, [at, outcome, status, latency]]) => ({ region, home: region === home, outcome, status, latency_ms: latency, at: iso(at)! })),
+      maintenance: window === null ? null : { id: window.window.id, until: iso(window.until)!, note: window.window.note },
+      pingback: { expected: s.expect_pingback, last_at: iso(extras.pingbackAt(s.id)) },
       hf:
         hfId === null
           ? null
@@ -64,6 +87,7 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number): SpacesBod
     config_errors: list?.errors ?? [],
     last_tick: tickBody(ledger.getMeta<TickSummary>("last_tick")),
     spaces,
+    maintenance: extras.listed,
     history,
   };
 }

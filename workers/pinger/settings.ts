@@ -3,6 +3,7 @@
 // watch-the-watcher endpoint then reports, rather than pinging with a guessed value.
 import * as z from "zod";
 import { validate, type InputError } from "../../shared/parse.js";
+import { LOCATION_HINTS } from "./regions.js";
 
 /** The platform allows 6 simultaneous outgoing connections per invocation on every plan. */
 export const PLATFORM_MAX_IN_FLIGHT = 6;
@@ -37,6 +38,28 @@ export const PingerSettingsSchema = z
      */
     SPACE_DOWN_AFTER: int(1, 20, 2),
     SPACE_UP_AFTER: int(1, 20, 1),
+    /**
+     * Durable Object location hints to check from, comma-separated ("enam,weur"). Each Space
+     * is checked from its home region; a failure there is checked again from the next region
+     * before it counts. Empty: one pass from wherever the shard objects live.
+     */
+    PING_REGIONS: z
+      .string()
+      .max(200)
+      .default("")
+      .transform((text, cx) => {
+        const regions = text.split(",").map((r) => r.trim()).filter((r) => r !== "");
+        for (const r of regions) {
+          if (!(LOCATION_HINTS as readonly string[]).includes(r)) cx.addIssue({ code: "custom", message: `"${r}" is not a location hint; use ${LOCATION_HINTS.join(", ")}` });
+        }
+        if (new Set(regions).size !== regions.length) cx.addIssue({ code: "custom", message: "names a region twice" });
+        return regions;
+      }),
+    /**
+     * Seconds without a tick before the pinger's own alarm runs ticks itself (and alerts "cron
+     * late"), for when Cron Triggers stop firing. Default: two tick intervals.
+     */
+    CRON_LATE_S: z.coerce.number().int().min(20).max(7_200).optional(),
   })
   .refine((s) => s.PING_SPACES_PER_SHARD <= s.PING_SUBREQUESTS_PER_SHARD, {
     message: "must not exceed PING_SUBREQUESTS_PER_SHARD (every Space needs one subrequest)",
@@ -58,3 +81,8 @@ export function readPingerSettings(env: object): { ok: true; value: PingerSettin
 }
 
 export const DEFAULT_PINGER_SETTINGS: PingerSettings = PingerSettingsSchema.parse({});
+
+/** How long without a tick before the SpaceStore's alarm takes over (ms). */
+export function cronLateMs(s: PingerSettings): number {
+  return (s.CRON_LATE_S ?? 2 * s.TICK_INTERVAL_S) * 1000;
+}

@@ -1,21 +1,42 @@
 // SpaceStore: the pinger's one SQLite-backed Durable Object (named "pinger"). It reads the
-// Space list from KV, hands each tick its window of due Spaces split into shards, records
-// what the shards found, and answers GET /v1/spaces. It makes no external fetch itself.
+// Space list from KV, hands each tick its window of due Spaces, records what the shards
+// found (judging ping-backs and maintenance), keeps the maintenance windows, and answers
+// GET /v1/spaces. Its alarm stands in for the cron when ticks stop (watchdog.ts). It makes
+// no external fetch itself.
 import { DurableObject } from "cloudflare:workers";
-import { planShards } from "../../shared/schedule.js";
+import { covers, describeWindow, type MaintenanceWindow, type StoredWindow } from "../../shared/maintenance.js";
+import { MaintenanceBook } from "../maintenance/book.js";
 import { cardedSpaces } from "../status/limits.js";
 import { readDailyBars, type Window } from "./history.js";
-import { SpaceLedger, type ListStatus, type PingTotals, type Thresholds, type TickSummary, type Transition } from "./ledger.js";
+import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickSource, type TickSummary } from "./ledger.js";
 import { refreshList } from "./list.js";
-import { buildSpacesReport, tickBody, type SpacesBody } from "./report.js";
+import { PingbackBook } from "./pingbacks.js";
+import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
+import { cronLateMs, readPingerSettings } from "./settings.js";
 import { durableSql } from "./sql.js";
+import { runTick } from "./tick.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
+import { judgeWatch, watchAfterTick } from "./watchdog.js";
 
 export const SPACE_STORE_NAME = "pinger";
 
+export interface PlanOptions {
+  interval_s: number;
+  cron_late_ms: number;
+  source: TickSource;
+}
+
 export type TickPlan =
   | { claimed: false }
-  | { claimed: true; previous_ms: number; shards: PlannedSpace[][]; list: Pick<ListStatus, "valid" | "invalid" | "error">; removed: { id: string; name: string; host: string }[] };
+  | {
+      claimed: true;
+      previous_ms: number;
+      due: PlannedSpace[];
+      list: Pick<ListStatus, "valid" | "invalid" | "error">;
+      removed: { id: string; name: string; host: string }[];
+      /** "late": the first tick the alarm ran; "back": the first cron tick after it; else null. */
+      cron: "late" | "back" | null;
+    };
 
 export interface SpacesOverview extends SpacesBody {
   bars: Record<string, { hours: Window[]; days: Window[] }>;
@@ -26,38 +47,97 @@ export interface PingerHealth {
   last_tick: SpacesBody["last_tick"];
   started_at: string;
   rows_written: number;
+  /** Since when the alarm has run the ticks because the cron stopped; null while the cron ticks. */
+  cron_late_since: string | null;
+  watch_alarm_at: string | null;
+  /** Every window kept (the Alerter judges its signals by them). */
+  maintenance: StoredWindow[];
 }
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
 
 export class SpaceStore extends DurableObject<Env> {
   private readonly ledger: SpaceLedger;
+  private readonly pingbacks: PingbackBook;
+  private readonly windows: MaintenanceBook;
   private readonly startedAt = Date.now();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ledger = new SpaceLedger(durableSql(ctx.storage.sql));
+    this.pingbacks = new PingbackBook(this.ledger);
+    this.windows = new MaintenanceBook(this.ledger);
+    // A store with Spaces to check always has its watch set, even if no cron ever fired.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (this.ledger.rows("SELECT 1 FROM spaces LIMIT 1").length > 0) await this.watch();
+    });
   }
 
-  async plan(tickMs: number, opts: { spaces_per_shard: number; interval_s: number }): Promise<TickPlan> {
+  async plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> {
     const list = await refreshList(this.env.SPACES, this.ledger, Date.now());
+    if (list.removed !== undefined && list.removed.length > 0) this.pingbacks.forget(list.removed.map((r) => r.id));
     // No await from here on: the window is read and written in one go.
     const window = this.ledger.claimWindow(tickMs, opts.interval_s * 1000);
     if (window === null) return { claimed: false };
     const due = this.ledger.due(tickMs, window.previousMs);
-    return {
-      claimed: true,
-      previous_ms: window.previousMs,
-      shards: planShards(due, opts.spaces_per_shard),
-      list: { valid: list.valid, invalid: list.invalid, error: list.error },
-      removed: list.removed ?? [],
-    };
+    const cron = this.cronState(opts.source, tickMs);
+    if (opts.source === "cron") {
+      const at = watchAfterTick(await this.ctx.storage.getAlarm(), tickMs, opts.cron_late_ms);
+      if (at !== null) await this.ctx.storage.setAlarm(at);
+    }
+    return { claimed: true, previous_ms: window.previousMs, due, list: { valid: list.valid, invalid: list.invalid, error: list.error }, removed: list.removed ?? [], cron };
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Transition[] {
-    return this.ledger.record(tickMs, checks, summary, thresholds);
+  /** Notes the cron going quiet (an alarm tick) and coming back (a cron tick); writes only on a change. */
+  private cronState(source: TickSource, tickMs: number): "late" | "back" | null {
+    const since = this.ledger.getMeta<number>("cron_late_since");
+    if (source === "alarm" && since === null) {
+      this.ledger.setMeta("cron_late_since", tickMs);
+      return "late";
+    }
+    if (source === "cron" && since !== null) {
+      this.ledger.write("DELETE FROM meta WHERE key = 'cron_late_since'");
+      return "back";
+    }
+    return null;
+  }
+
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Recorded {
+    const windows = this.windows.all();
+    const recorded = this.ledger.record(tickMs, checks, summary, thresholds, (check, space) => {
+      const judged = this.pingbacks.judge(check, space);
+      return covers(windows, `space:${check.id}`, check.at) === null ? judged : { ...judged, maintenance: true };
+    });
+    this.pingbacks.flush();
+    return recorded;
+  }
+
+  /** A ping-back from inside a Space; false when no listed Space has that id. */
+  pingback(id: string): { known: boolean; at: number } {
+    const now = Date.now();
+    const known = this.ledger.rows("SELECT 1 FROM spaces WHERE id = ?", id).length > 0;
+    if (known) this.pingbacks.note(id, now);
+    return { known, at: now };
+  }
+
+  addWindow(w: StoredWindow): MaintenanceWindow | null {
+    const added = this.windows.add(w, Date.now());
+    return added === null ? null : describeWindow(added, Date.now());
+  }
+
+  listWindows(): MaintenanceWindow[] {
+    const now = Date.now();
+    return this.windows.listed(now).map((w) => describeWindow(w, now));
+  }
+
+  removeWindow(id: string): MaintenanceWindow | null {
+    const removed = this.windows.remove(id);
+    return removed === null ? null : describeWindow(removed, Date.now());
   }
 
   report(): SpacesBody {
-    const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now());
+    const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now(), this.reportExtras());
     return body;
   }
 
@@ -67,7 +147,7 @@ export class SpaceStore extends DurableObject<Env> {
    */
   overview(withBars: boolean): SpacesOverview {
     const now = Date.now();
-    const { history, ...body } = buildSpacesReport(this.ledger, now);
+    const { history, ...body } = buildSpacesReport(this.ledger, now, this.reportExtras());
     const carded = withBars ? cardedSpaces(body.spaces).map((s) => s.id) : [];
     const days = readDailyBars(this.ledger.sql, now, carded);
     const bars: SpacesOverview["bars"] = {};
@@ -75,7 +155,50 @@ export class SpaceStore extends DurableObject<Env> {
     return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null };
   }
 
-  health(): PingerHealth {
-    return { last_tick: tickBody(this.ledger.getMeta<TickSummary>("last_tick")), started_at: new Date(this.startedAt).toISOString(), rows_written: this.ledger.rowsWritten };
+  private reportExtras(): ReportExtras {
+    const settings = readPingerSettings(this.env);
+    return { windows: this.windows.all(), listed: this.listWindows(), pingbackAt: (id) => this.pingbacks.lastAt(id), regions: settings.ok ? settings.value.PING_REGIONS : [] };
+  }
+
+  async health(): Promise<PingerHealth> {
+    return {
+      last_tick: tickBody(this.ledger.getMeta<TickSummary>("last_tick")),
+      started_at: new Date(this.startedAt).toISOString(),
+      rows_written: this.ledger.rowsWritten,
+      cron_late_since: iso(this.ledger.getMeta<number>("cron_late_since")),
+      watch_alarm_at: iso(await this.ctx.storage.getAlarm()),
+      maintenance: this.windows.all(),
+    };
+  }
+
+  /** Sets the watch when none is set (a list was just stored, or the object just started). */
+  async watch(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return;
+    const settings = readPingerSettings(this.env);
+    if (!settings.ok) return;
+    const last = this.ledger.getMeta<number>("window_end");
+    await this.ctx.storage.setAlarm(judgeWatch(Date.now(), last, settings.value.TICK_INTERVAL_S * 1000, cronLateMs(settings.value)).at);
+  }
+
+  /** The watch: runs the tick itself when the cron has not for too long. */
+  override async alarm(): Promise<void> {
+    const settings = readPingerSettings(this.env);
+    if (!settings.ok) {
+      // The cron handler refuses the same settings; the watchdog endpoint says why.
+      log("error", "watch: invalid setting", { field: settings.error.field });
+      await this.ctx.storage.setAlarm(Date.now() + 10 * 60_000);
+      return;
+    }
+    const s = settings.value;
+    const verdict = judgeWatch(Date.now(), this.ledger.getMeta<number>("window_end"), s.TICK_INTERVAL_S * 1000, cronLateMs(s));
+    if (verdict.run) {
+      try {
+        await runTick(this.env, verdict.tickMs, s, { store: this, source: "alarm" });
+      } catch (err) {
+        log("error", "watch: the alarm's tick failed", { error: String(err) });
+      }
+    }
+    // Set last: a tick's plan must not move the watch while the alarm is driving.
+    await this.ctx.storage.setAlarm(verdict.at);
   }
 }

@@ -1,15 +1,17 @@
-// One Cron tick: the SpaceStore hands out this tick's due Spaces in shards, each shard runs
-// in its own PingShard invocation (its own subrequest budget), and the results go back to
-// the store in one call. This invocation makes no external fetch, only Durable Object calls
-// (2 to the store, 1 per shard), which count against the 1,000 Cloudflare-service
-// subrequests, not the 50 external ones.
+// One tick: the SpaceStore hands out this tick's due Spaces, they are split into shards, each
+// shard runs in its own PingShard invocation (its own subrequest budget), Spaces found down
+// are checked again from a second region when PING_REGIONS names more than one
+// (regions.ts), and the results go back to the store in one call. This invocation makes no
+// external fetch, only Durable Object calls (2 to the store, 1 per shard, 1 to the Alerter),
+// which count against the 1,000 Cloudflare-service subrequests, not the 50 external ones.
 import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
-import type { TickSummary, Transition } from "./ledger.js";
-import type { PingerSettings } from "./settings.js";
-import { SPACE_STORE_NAME } from "./space-store.js";
+import type { Recorded, Thresholds, TickSource, TickSummary, Transition } from "./ledger.js";
+import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, type ShardJob } from "./regions.js";
+import { cronLateMs, type PingerSettings } from "./settings.js";
+import { SPACE_STORE_NAME, type PlanOptions, type TickPlan } from "./space-store.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
-import { spaceSignals } from "../alerts/signals.js";
-import type { ShardReport, ShardSettings } from "./types.js";
+import { cronSignals, spaceSignals } from "../alerts/signals.js";
+import type { ShardReport, ShardSettings, SpaceCheck } from "./types.js";
 
 export function shardSettings(s: PingerSettings): ShardSettings {
   return {
@@ -34,21 +36,21 @@ export interface TickOutcome {
   reports: ShardReport[];
 }
 
-/** Runs the tick for `scheduledTime`; null when that tick's window was already handled. */
-export async function runTick(env: Env, scheduledTime: number, settings: PingerSettings): Promise<TickOutcome | null> {
-  const startedAt = Date.now();
-  const store = env.SPACE_STORE.getByName(SPACE_STORE_NAME);
-  const tickIso = new Date(scheduledTime).toISOString();
-  const plan = await store.plan(scheduledTime, { spaces_per_shard: settings.PING_SPACES_PER_SHARD, interval_s: settings.TICK_INTERVAL_S });
-  if (!plan.claimed) {
-    log("info", "tick already handled", { scheduled_at: tickIso });
-    return null;
-  }
-  const plannedAt = Date.now();
-  if (plan.list.error !== null) log("warn", "space list not used", { error: plan.list.error });
-  const ss = shardSettings(settings);
+/** What a tick needs of the SpaceStore: its stub from the cron, the object itself from its alarm. */
+export interface TickStore {
+  plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> | TickPlan;
+  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Promise<Recorded> | Recorded;
+}
+
+/** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
+async function runJobs(env: Env, tickIso: string, jobs: ShardJob[], ss: ShardSettings): Promise<{ reports: ShardReport[]; lost: number }> {
   const runs = await Promise.allSettled(
-    plan.shards.map((spaces, k) => env.PING_SHARDS.getByName(`shard-${k}`).run({ run_id: `${tickIso}/${k}`, spaces, settings: ss })),
+    jobs.map((job) => {
+      const ns = env.PING_SHARDS;
+      // Today's names (shard-<k>) without regions; with them, the region is in the name and the hint.
+      const stub = job.region === null ? ns.getByName(`shard-${job.name}`) : ns.getByName(`shard-${job.name}`, { locationHint: job.region as DurableObjectLocationHint });
+      return stub.run({ run_id: `${tickIso}/${job.name}`, spaces: job.spaces, settings: ss });
+    }),
   );
   const reports: ShardReport[] = [];
   let lost = 0;
@@ -56,32 +58,77 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     if (run.status === "fulfilled") reports.push(run.value);
     else {
       // Its slots stay handed out (no second ping for them); the next slot checks them.
-      lost += plan.shards[k]!.length;
-      log("error", "shard failed", { shard: k, spaces: plan.shards[k]!.length, error: String(run.reason) });
+      lost += jobs[k]!.spaces.length;
+      log("error", "shard failed", { shard: jobs[k]!.name, spaces: jobs[k]!.spaces.length, error: String(run.reason) });
     }
   });
+  return { reports, lost };
+}
+
+/**
+ * Runs the tick for `scheduledTime`; null when that tick's window was already handled.
+ * `source`: the Cron Trigger, or the SpaceStore's alarm standing in for a cron that stopped.
+ */
+export async function runTick(env: Env, scheduledTime: number, settings: PingerSettings, opts: { store?: TickStore; source?: TickSource } = {}): Promise<TickOutcome | null> {
+  const startedAt = Date.now();
+  const store: TickStore = opts.store ?? env.SPACE_STORE.getByName(SPACE_STORE_NAME);
+  const source = opts.source ?? "cron";
+  const tickIso = new Date(scheduledTime).toISOString();
+  const regions = settings.PING_REGIONS;
+  const plan = await store.plan(scheduledTime, { interval_s: settings.TICK_INTERVAL_S, cron_late_ms: cronLateMs(settings), source });
+  if (!plan.claimed) {
+    log("info", "tick already handled", { scheduled_at: tickIso, source });
+    return null;
+  }
+  const plannedAt = Date.now();
+  if (plan.list.error !== null) log("warn", "space list not used", { error: plan.list.error });
+  const ss = shardSettings(settings);
+  const homes = homeJobs(plan.due, regions, settings.PING_SPACES_PER_SHARD);
+  const first = await runJobs(env, tickIso, homes, ss);
+  let checks = first.reports.flatMap((r) => r.results);
+  const reports = [...first.reports];
+  let lost = first.lost;
+  let confirmed = 0;
+  let jobs = homes.length;
+  if (regions.length > 1) {
+    // Down at home: checked again from another region, in this tick, before it counts.
+    const downIds = new Set(checks.filter((c) => c.outcome === "down").map((c) => c.id));
+    const confirms = confirmJobs(plan.due.filter((p) => downIds.has(p.space.id)), regions, settings.PING_SPACES_PER_SHARD);
+    const second = confirms.length === 0 ? { reports: [], lost: 0 } : await runJobs(env, tickIso, confirms, ss);
+    jobs += confirms.length;
+    reports.push(...second.reports);
+    const other = new Map(second.reports.flatMap((r) => r.results).map((c) => [c.id, c]));
+    confirmed = other.size;
+    checks = checks.map((c) => {
+      const home = homeRegion(c.id, regions);
+      return c.outcome === "down" ? combine(c, home, other.get(c.id), confirmRegion(home, regions)) : { ...c, regions: [regionResult(c, home)] };
+    });
+  }
   const shardsDoneAt = Date.now();
-  const checks = reports.flatMap((r) => r.results);
   const count = (o: string) => checks.filter((c) => c.outcome === o).length;
-  const summary: TickSummary = {
+  const draft: TickSummary = {
     at: scheduledTime,
     started_at: startedAt,
     finished_at: Date.now(),
     plan_ms: plannedAt - startedAt,
     shards_ms: shardsDoneAt - plannedAt,
-    due: plan.shards.reduce((n, s) => n + s.length, 0),
+    source,
+    due: plan.due.length,
     checked: checks.length - count("skipped"),
     up: count("up"),
     down: count("down"),
     waking: count("waking"),
+    degraded: count("degraded"),
     skipped: count("skipped"),
     lost,
-    shards: plan.shards.length,
+    shards: jobs,
+    confirmations: confirmed,
     subrequests: reports.reduce((n, r) => n + r.subrequests, 0),
     max_subrequests_per_shard: Math.max(0, ...reports.map((r) => r.subrequests)),
     max_in_flight: Math.max(0, ...reports.map((r) => r.max_in_flight)),
   };
-  const transitions = await store.record(scheduledTime, checks, summary, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER });
+  // The store has the last word on each check (ping-backs, maintenance) and on the counts.
+  const { transitions, summary } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER });
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};
@@ -90,9 +137,10 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
   } else {
     for (const t of transitions) log(t.to === "up" ? "info" : "warn", "space state changed", { space: publicUrl(t.id), from: t.from, to: t.to, error: t.error === null ? null : publicUrlsIn(t.error) });
   }
+  if (plan.cron !== null) log(plan.cron === "late" ? "error" : "info", plan.cron === "late" ? "cron late: the pinger's alarm is running ticks" : "cron back: ticks come from the Cron Trigger again", { scheduled_at: tickIso });
   try {
     // After the pings: the Alerter only stores what changed and sends it from its own alarm.
-    await env.ALERTS.getByName(ALERTER_NAME).tick(spaceSignals(transitions, plan.removed, scheduledTime));
+    await env.ALERTS.getByName(ALERTER_NAME).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime)]);
   } catch (err) {
     log("error", "could not hand state changes to the alerter", { error: String(err) });
   }

@@ -38,10 +38,26 @@ export interface HfCheck {
   restarted_at: number | null;
 }
 
+/**
+ * A check's verdict: a ping's outcome, or `degraded` (it answers, but from one region only, or
+ * its app has stopped pinging back), which the tick and the store decide, never a shard.
+ */
+export type CheckOutcome = PingOutcome | "degraded";
+
+/** What one region found (GET /v1/spaces shows the latest per region). */
+export interface RegionResult {
+  region: string;
+  outcome: CheckOutcome;
+  status: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  at: number;
+}
+
 export interface SpaceCheck {
   id: string;
   slot_key: string;
-  outcome: PingOutcome;
+  outcome: CheckOutcome;
   status: number | null;
   latency_ms: number | null;
   attempts: number;
@@ -50,6 +66,10 @@ export interface SpaceCheck {
   at: number;
   /** Only when the HF API was called for this Space. */
   hf?: HfCheck;
+  /** With PING_REGIONS: what each region that checked it found, home first. */
+  regions?: RegionResult[];
+  /** Set by the store: checked inside a maintenance window (recorded, left out of uptime). */
+  maintenance?: boolean;
 }
 
 export interface ShardReport {

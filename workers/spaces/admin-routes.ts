@@ -6,6 +6,7 @@ import * as z from "zod";
 import { parseSpaceList, SPACES_KEY } from "../../shared/spaces.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
+import { SPACE_STORE_NAME } from "../pinger/space-store.js";
 
 export const adminSpaceRoutes = new Hono<{ Bindings: Env }>();
 
@@ -21,6 +22,8 @@ adminSpaceRoutes.put("/v1/admin/spaces", async (c) => {
     return c.json({ ...body, entries: errors }, 400);
   }
   await c.env.SPACES.put(SPACES_KEY, JSON.stringify(raw));
+  // The pinger's watch starts with its first list, even if no cron has fired yet.
+  await c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).watch();
   return c.json({ stored: spaces.length, spaces: spaces.map((s) => ({ id: s.id, name: s.name, interval_s: s.interval_s })) });
 });
 

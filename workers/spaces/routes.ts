@@ -1,8 +1,9 @@
 // Read endpoints of the pinger (/v1/spaces follows STATUS_PAGE, like the status page):
 //   GET /v1/spaces          every Space's state, last check, latency, uptime, last error, HF stage; config errors
-//   GET /v1/pinger/health   200 while ticks complete; 503 when none has for two intervals (for an outside monitor)
+//   GET /v1/pinger/health   200 while ticks complete (status cron_late while the pinger's own
+//                           alarm runs them); 503 when none has for two intervals (for an outside monitor)
 import { Hono } from "hono";
-import { readPingerSettings } from "../pinger/settings.js";
+import { cronLateMs, readPingerSettings } from "../pinger/settings.js";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
 import { viewerOnly } from "../status/access.js";
 import { publicSpacesReport } from "./public-report.js";
@@ -24,12 +25,21 @@ spaceRoutes.get("/v1/pinger/health", async (c) => {
   const last = health.last_tick;
   const ageS = last === null ? null : Math.round((now - Date.parse(last.finished_at)) / 1000);
   const overdue = ageS === null || ageS > 2 * intervalS;
+  const late = health.cron_late_since !== null;
   const body = {
-    status: overdue ? "overdue" : "ok",
-    message: last === null ? "no tick has completed yet" : overdue ? `no tick has completed for ${ageS} s (allowed: ${2 * intervalS} s)` : `last tick completed ${ageS} s ago`,
+    status: overdue ? "overdue" : late ? "cron_late" : "ok",
+    message:
+      last === null
+        ? "no tick has completed yet"
+        : overdue
+          ? `no tick has completed for ${ageS} s (allowed: ${2 * intervalS} s)`
+          : late
+            ? `the Cron Trigger has not fired since ${health.cron_late_since}; the pinger's own alarm runs the ticks (last completed ${ageS} s ago)`
+            : `last tick completed ${ageS} s ago`,
     tick_interval_s: intervalS,
     last_tick_age_s: ageS,
     last_tick: last,
+    cron: { late_since: health.cron_late_since, late_after_s: cronLateMs(settings.value) / 1000, watch_alarm_at: health.watch_alarm_at },
   };
   return c.json(body, overdue ? 503 : 200);
 });

@@ -29,9 +29,9 @@ class Exposition {
 export function renderMetrics(o: Overview): string {
   const m = new Exposition();
   const spaces = o.spaces.spaces;
-  const STATES = ["up", "down", "waking", "unknown"] as const;
+  const STATES = ["up", "down", "waking", "degraded", "unknown"] as const;
 
-  m.family("edge_pulse_space_up", "gauge", "1 when the Space's state is up, 0 when down or waking (unknown Spaces are left out).",
+  m.family("edge_pulse_space_up", "gauge", "1 when the Space's state is up, 0 when down, waking or degraded (unknown Spaces are left out).",
     spaces.filter((s) => s.state !== "unknown").map((s) => [{ space_id: s.id, name: s.name }, s.state === "up" ? 1 : 0]));
   m.family("edge_pulse_space_state", "gauge", "1 for the Space's current state.",
     spaces.flatMap((s) => STATES.map((st): [Labels, number] => [{ space_id: s.id, name: s.name, state: st }, s.state === st ? 1 : 0])));
@@ -39,17 +39,29 @@ export function renderMetrics(o: Overview): string {
     spaces.filter((s) => s.last_check?.latency_ms != null).map((s) => [{ space_id: s.id, name: s.name }, s.last_check!.latency_ms! / 1000]));
   m.family("edge_pulse_space_uptime_ratio", "gauge", "Share of good checks over the window.",
     spaces.flatMap((s) => (["24h", "7d", "30d", "90d"] as const).filter((w) => s.uptime[w] !== null).map((w): [Labels, number] => [{ space_id: s.id, name: s.name, window: w }, s.uptime[w]!])));
+  m.family("edge_pulse_space_maintenance", "gauge", "1 while a maintenance window covers the Space (its checks alert nothing and count for no uptime).",
+    spaces.map((s) => [{ space_id: s.id, name: s.name }, s.maintenance === null ? 0 : 1]));
+  // With PING_REGIONS: each region's latest check (a confirming region's can be old: it checks only failures).
+  m.family("edge_pulse_space_region_up", "gauge", "1 when the region's latest check of the Space found it up.",
+    spaces.flatMap((s) => s.regions.map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, r.outcome === "up" ? 1 : 0])));
+  m.family("edge_pulse_space_region_latency_seconds", "gauge", "Response time of the region's latest check of the Space.",
+    spaces.flatMap((s) => s.regions.filter((r) => r.latency_ms !== null).map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, r.latency_ms! / 1000])));
+  m.family("edge_pulse_space_region_last_check_timestamp_seconds", "gauge", "When the region last checked the Space.",
+    spaces.flatMap((s) => s.regions.map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, Date.parse(r.at) / 1000])));
+  m.family("edge_pulse_space_pingback_timestamp_seconds", "gauge", "The latest ping-back from inside the Space (GET /health?space=<id>).",
+    spaces.filter((s) => s.pingback.last_at !== null).map((s) => [{ space_id: s.id, name: s.name }, Date.parse(s.pingback.last_at!) / 1000]));
   m.family("edge_pulse_space_last_check_timestamp_seconds", "gauge", "When the Space was last checked.",
     spaces.filter((s) => s.last_check !== null).map((s) => [{ space_id: s.id, name: s.name }, Date.parse(s.last_check!.at) / 1000]));
 
   const t = o.spaces.totals;
   m.family("edge_pulse_pings_sent_total", "counter", "HTTP requests sent to Spaces, retries included.", t === null ? [] : [[{}, t.attempts]]);
   m.family("edge_pulse_pings_failed_total", "counter", "Checks that found a Space down or waking (each after its retries).", t === null ? [] : [[{}, t.checks.down + t.checks.waking]]);
-  m.family("edge_pulse_checks_total", "counter", "Checks by outcome (skipped: budget spent; lost: shard failed).",
+  m.family("edge_pulse_checks_total", "counter", "Checks by outcome (skipped: budget spent; lost: shard failed; degraded: answered from one region only, or without pinging back).",
     t === null ? [] : Object.entries(t.checks).map(([outcome, n]) => [{ outcome }, n]));
   m.family("edge_pulse_ticks_total", "counter", "Cron ticks that ran.", t === null ? [] : [[{}, t.ticks]]);
   const last = o.spaces.last_tick;
   m.family("edge_pulse_pinger_last_tick_timestamp_seconds", "gauge", "When the last tick finished (alert when this stops moving).", last === null ? [] : [[{}, Date.parse(last.finished_at) / 1000]]);
+  m.family("edge_pulse_pinger_cron_late", "gauge", "1 when the last tick was run by the pinger's own alarm because the Cron Trigger is late.", last === null ? [] : [[{}, last.source === "alarm" ? 1 : 0]]);
   m.family("edge_pulse_pinger_last_tick_duration_seconds", "gauge", "How long the last tick took.", last === null ? [] : [[{}, (Date.parse(last.finished_at) - Date.parse(last.started_at)) / 1000]]);
   m.family("edge_pulse_space_config_errors", "gauge", "Entries of the Space list that could not be used.", [[{}, o.spaces.config_errors.length]]);
 

@@ -19,7 +19,9 @@ h3{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}h4{font-siz
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px;margin:10px 0}
 .card header{display:flex;flex-wrap:wrap;align-items:center;gap:6px 10px}
 .pill{display:inline-block;white-space:nowrap;padding:1px 8px;border-radius:999px;font-size:.78rem;font-weight:600;text-transform:uppercase;letter-spacing:.02em;background:var(--none);color:var(--text)}
-.pill.up,.pill.fresh{background:var(--pill-good);color:#fff}.pill.down,.pill.stale{background:var(--pill-bad);color:#fff}.pill.waking{background:var(--fair);color:#1d2330}
+.pill.up,.pill.fresh{background:var(--pill-good);color:#fff}.pill.down,.pill.stale{background:var(--pill-bad);color:#fff}.pill.waking,.pill.degraded{background:var(--fair);color:#1d2330}.pill.maintenance{background:var(--pill-accent);color:#fff}
+.maint{font-size:.88rem;margin:6px 0;padding:6px 10px;border-left:3px solid var(--accent);background:var(--bg)}.regions{margin:4px 0}
+ul.windows{margin:0;padding-left:18px}ul.windows li{margin:4px 0}
 .uptime{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.88rem;color:var(--muted);margin:8px 0 4px}.uptime b{color:var(--text)}
 .bars{display:flex;gap:2px;height:22px;margin:4px 0}.bars.hours{height:14px}
 .bars i{flex:1;border-radius:2px;background:var(--none);min-width:1px}.bars i.g{background:var(--good)}.bars i.f{background:var(--fair)}.bars i.b{background:var(--bad)}

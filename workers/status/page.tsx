@@ -6,6 +6,7 @@ import type { Overview } from "./overview.js";
 import { PAGE_CSS } from "./page-style.js";
 import { PoolsView } from "./pools-view.js";
 import { ago, SpacesView } from "./spaces-view.js";
+import { MaintenanceView } from "./maintenance-view.js";
 
 export const REFRESH_S = 30;
 
@@ -17,11 +18,13 @@ b.addEventListener("click",()=>{paused=!paused;sessionStorage.setItem("edge-puls
 function Summary(props: { o: Overview; overdueS: number }) {
   const { o } = props;
   const down = o.spaces.spaces.filter((s) => s.state === "down").length;
+  const degraded = o.spaces.spaces.filter((s) => s.state === "degraded").length;
   const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
   const tick = o.spaces.last_tick;
   const overdue = tick === null || o.now - Date.parse(tick.finished_at) > props.overdueS * 1000;
   const problems = [
     down > 0 ? `${down} Space${down === 1 ? "" : "s"} down` : null,
+    degraded > 0 ? `${degraded} Space${degraded === 1 ? "" : "s"} degraded` : null,
     staleWorkers > 0 ? `${staleWorkers} worker${staleWorkers === 1 ? "" : "s"} stale` : null,
     overdue && tick !== null ? "the pinger is overdue" : null,
   ].filter((p): p is string => p !== null);
@@ -31,8 +34,9 @@ function Summary(props: { o: Overview; overdueS: number }) {
       <span class="meta" id="last-tick">
         {tick === null
           ? "The pinger has not ticked yet"
-          : `Last tick ${ago(tick.finished_at, o.now)}: ${tick.checked} checked, ${tick.up} up, ${tick.down} down, ${tick.waking} waking in ${Date.parse(tick.finished_at) - Date.parse(tick.started_at)} ms`}
+          : `Last tick ${ago(tick.finished_at, o.now)}: ${tick.checked} checked, ${tick.up} up, ${tick.down} down, ${tick.degraded} degraded, ${tick.waking} waking in ${Date.parse(tick.finished_at) - Date.parse(tick.started_at)} ms`}
       </span>
+      {tick?.source === "alarm" && <span class="meta">The Cron Trigger is late: the pinger's own alarm is running the checks.</span>}
       <span class="meta">Updated {new Date(o.now).toISOString().slice(11, 19)} UTC · refreshes every {REFRESH_S} s</span>
       <button class="refresh" type="button" id="refresh" aria-pressed="false">Pause auto-refresh</button>
     </div>
@@ -64,8 +68,9 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
               </ul>
             </section>
           )}
+          <MaintenanceView windows={o.spaces.maintenance} now={o.now} />
           <SpacesView data={o.spaces} now={o.now} />
-          <PoolsView pools={o.pools} />
+          <PoolsView pools={o.pools} windows={o.spaces.maintenance} />
           <footer>
             edge-pulse · <a href="/metrics">metrics</a> · <a href="/docs">API docs</a>
           </footer>

@@ -1,5 +1,6 @@
 // The GPU pools section of the status page: per pool its hosts, their GPUs (VRAM used of
 // total) and workers with their states. Worker URIs never reach this file (PublicSnapshot).
+import type { MaintenanceWindow } from "../../shared/maintenance.js";
 import type { PoolMetrics } from "../pools/pool-registry.js";
 import { gib, UsageBar } from "./bars.js";
 import { MAX_HOSTS, MAX_WORKER_ROWS } from "./limits.js";
@@ -8,7 +9,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const staleFirst = <T extends { state: string }>(list: T[]) => [...list.filter((x) => x.state === "stale"), ...list.filter((x) => x.state !== "stale")];
 
-export function PoolsView(props: { pools: PoolMetrics[] }) {
+export function PoolsView(props: { pools: PoolMetrics[]; windows: MaintenanceWindow[] }) {
   return (
     <section id="pools">
       <h2>GPU pools <small>{props.pools.length}</small></h2>
@@ -27,6 +28,12 @@ export function PoolsView(props: { pools: PoolMetrics[] }) {
               {p.reservations.length > 0 ? ` · ${plural(p.reservations.length, "reservation")} holding ${gib(p.reservations.reduce((n, r) => n + r.vram_bytes, 0))} GiB` : ""}
             </span>
           </header>
+          {props.windows
+            .filter((w) => w.active && (w.subjects === "all" || (w.subjects.pools ?? []).includes(p.pool_id)))
+            .slice(0, 1)
+            .map((w) => (
+              <p class="maint">In maintenance until {w.next!.end.slice(0, 16).replace("T", " ")} UTC{w.note !== "" ? `: ${w.note}` : ""}. Stale hosts and workers alert nothing.</p>
+            ))}
           {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
           {staleFirst(p.hosts).slice(0, MAX_HOSTS).map((h) => (
             <div class="host" data-state={h.state}>

@@ -18,6 +18,25 @@ export function ago(iso: string | null, now: number): string {
 }
 
 
+const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+/** Each region's latest check, home first (only with PING_REGIONS). */
+function Regions(props: { s: SpaceStatusBody; now: number }) {
+  if (props.s.regions.length === 0) return null;
+  return (
+    <p class="regions meta">
+      {props.s.regions.map((r, i) => (
+        <span>
+          {i > 0 ? " · " : ""}
+          <b>{r.region}</b>
+          {r.home ? " (home)" : ""}: {r.outcome}
+          {r.latency_ms !== null ? `, ${r.latency_ms} ms` : ""}, {ago(r.at, props.now)}
+        </span>
+      ))}
+    </p>
+  );
+}
+
 function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number }) {
   const { s, bars, now } = props;
   const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
@@ -26,13 +45,21 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
     <article class="card space" data-state={s.state}>
       <header>
         <span class={`pill ${s.state}`}>{s.state}</span>
+        {s.maintenance !== null && <span class="pill maintenance">maintenance</span>}
         <h3>{s.name}</h3>
         <span class="meta">
           {hostOf(s.url)} · {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
         </span>
       </header>
       {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
+      {s.maintenance !== null && (
+        <p class="maint">
+          In maintenance until {hhmm(s.maintenance.until)}{s.maintenance.note !== "" ? `: ${s.maintenance.note}` : ""}. Checks go on; no alerts, and uptime leaves them out.
+        </p>
+      )}
       {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
+      <Regions s={s} now={now} />
+      {s.pingback.expected && <p class="meta">Ping-back from the app: {ago(s.pingback.last_at, now)}</p>}
       <div class="uptime">
         {/* How many checks each figure rests on, so 100% of two checks does not read as 90 days of proof. */}
         <span>24 h <b>{percent(s.uptime["24h"])}</b> <small>of {s.checks["24h"]}</small></span>
@@ -66,7 +93,7 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
             {rows.map((s) => (
               <tr data-state={s.state}>
                 <td><span>{s.name}</span> <small class="muted">{hostOf(s.url)}</small></td>
-                <td><span class={`pill ${s.state}`}>{s.state}</span></td>
+                <td><span class={`pill ${s.state}`}>{s.state}</span>{s.maintenance !== null && <span class="pill maintenance">maintenance</span>}</td>
                 <td>{s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"}</td>
                 <td>{percent(s.uptime["24h"])}</td>
                 <td>{percent(s.uptime["90d"])}</td>

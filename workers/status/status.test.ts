@@ -74,8 +74,9 @@ describe("a long Space list", () => {
       id: `s${i}`, name: `space-${i}`, url: `https://x/${i}`, interval_s: 300, critical: false, state: i % 7 === 0 ? "down" : "up", since: null,
       last_check: null, next_check_at: new Date(now).toISOString(), latency_24h_ms: null,
       uptime: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, checks: { "24h": 1, "7d": 1, "30d": 1, "90d": 1 }, monitoring_since: i === 0 ? "2026-11-20" : null, last_error: null, hf: null,
+      regions: [], maintenance: null, pingback: { expected: false, last_at: null },
     })) as any[];
-    const data = { generated_at: "", list: { valid: 0, invalid: 0, error: null, read_at: null, checked_at: null }, config_errors: [], last_tick: null, spaces, bars: {}, totals: null };
+    const data = { generated_at: "", list: { valid: 0, invalid: 0, error: null, read_at: null, checked_at: null }, config_errors: [], last_tick: null, spaces, bars: {}, totals: null, maintenance: [] };
     const html = String(jsx(SpacesView, { data, now }));
     const down = spaces.filter((s) => s.state === "down").length;
     expect(html.match(/<article class="card space"/g)).toHaveLength(down);

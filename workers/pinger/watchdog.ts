@@ -1,0 +1,36 @@
+// A pinger that survives a stalled cron. Cron Triggers have stopped firing for whole
+// accounts before (UptimeFlare #199), which would stop every check without a word. The
+// SpaceStore keeps an alarm a little past the moment a tick is overdue; while ticks come,
+// each one pushes it on (every other tick, so it costs ~720 setAlarm rows a day, not 1,440).
+// If it fires with no tick for `late` ms, the store runs the tick itself, says "cron late"
+// once, and keeps ticking every interval until a cron tick comes back (the window claim
+// already stops a cron tick and an alarm tick from pinging the same slot twice).
+
+/** Room for a cron tick that starts a little late before the alarm steps in. */
+export function slackMs(lateMs: number): number {
+  return Math.min(30_000, Math.floor(lateMs / 4));
+}
+
+/**
+ * After a tick for `tickMs`: the alarm to keep (unchanged when it is already far enough
+ * ahead, so a steady cron writes it every other tick), or the new time to set.
+ */
+export function watchAfterTick(current: number | null, tickMs: number, lateMs: number): number | null {
+  const deadline = tickMs + lateMs + slackMs(lateMs);
+  if (current !== null && current >= tickMs + lateMs / 2 + slackMs(lateMs) && current <= deadline) return null;
+  return deadline;
+}
+
+export type WatchVerdict =
+  /** A tick came recently: look again at `at`. */
+  | { run: false; at: number }
+  /** No tick for too long: run one for `tickMs` (the interval boundary just passed), then look again at `at`. */
+  | { run: true; tickMs: number; at: number };
+
+/** What the alarm does, given the last tick's scheduled time (null: never ticked). */
+export function judgeWatch(now: number, lastTickMs: number | null, intervalMs: number, lateMs: number): WatchVerdict {
+  if (lastTickMs !== null && now - lastTickMs < lateMs) return { run: false, at: lastTickMs + lateMs + slackMs(lateMs) };
+  const tickMs = Math.floor(now / intervalMs) * intervalMs;
+  // The next boundary, plus the slack: a cron that came back ticks first and pushes this on.
+  return { run: true, tickMs, at: tickMs + intervalMs + slackMs(lateMs) };
+}
