@@ -15,7 +15,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, HF_TOKEN: TEST_HF_TOKEN } },
+            // The pinger's watch alarm is off: on a pinned clock it would fire on the real one and
+            // tick between tests. watchdog.test.ts runs it with its own settings.
+            miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, HF_TOKEN: TEST_HF_TOKEN, CRON_LATE_S: "0" } },
           }),
         ],
         test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"], globalSetup: ["./test/space-servers.ts"] },

@@ -99,6 +99,7 @@ export const TickSummarySchema = z.object({
   lost: z.number(),
   shards: z.number(),
   confirmations: z.number().meta({ description: "Spaces found down at home and checked again from another region" }),
+  regions: z.array(z.string()).meta({ description: "PING_REGIONS the tick ran with (empty: one pass, no confirmation)" }),
   subrequests: z.number(),
   max_subrequests_per_shard: z.number(),
   max_in_flight: z.number(),

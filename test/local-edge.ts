@@ -6,7 +6,7 @@ import { TEST_ADMIN_TOKEN } from "./constants.js";
 
 export default async function setup(project: TestProject) {
   // --test-scheduled: the e2e tests fire ticks through /cdn-cgi/handler/scheduled.
-  const edge = await startWrangler({ port: 0, vars: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, PING_BACKOFF_MS: "100" }, args: ["--test-scheduled"] });
+  const edge = await startWrangler({ port: 0, vars: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, PING_BACKOFF_MS: "100", CRON_LATE_S: "0" }, args: ["--test-scheduled"] });
   project.provide("edgeUrl", edge.base);
   project.provide("adminToken", TEST_ADMIN_TOKEN);
   return async () => edge.stop();

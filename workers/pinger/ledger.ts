@@ -76,6 +76,8 @@ export interface TickSummary {
   shards: number;
   /** Spaces found down at home and checked again from another region. */
   confirmations: number;
+  /** PING_REGIONS this tick ran with (empty: none). */
+  regions: string[];
   subrequests: number;
   max_subrequests_per_shard: number;
   max_in_flight: number;

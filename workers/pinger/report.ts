@@ -21,7 +21,7 @@ export type SpacesBody = z.infer<typeof SpacesReportSchema>;
 export function tickBody(t: TickSummary | null): SpacesBody["last_tick"] {
   if (t === null) return null;
   // Summaries stored before regions, ping-backs and the watchdog lack their fields.
-  const base = { source: "cron" as const, degraded: 0, confirmations: 0 };
+  const base = { source: "cron" as const, degraded: 0, confirmations: 0, regions: [] as string[] };
   const totals = t.totals === undefined ? undefined : { ...t.totals, checks: { ...t.totals.checks, degraded: t.totals.checks.degraded ?? 0 } };
   return { ...base, ...t, totals, at: iso(t.at)!, started_at: iso(t.started_at)!, finished_at: iso(t.finished_at)! };
 }
@@ -32,8 +32,6 @@ export interface ReportExtras {
   windows: StoredWindow[];
   listed: MaintenanceWindow[];
   pingbackAt: (id: string) => number | null;
-  /** PING_REGIONS in force (empty: none). */
-  regions: readonly string[];
 }
 
 function nextCheck(id: string, intervalS: number, nowMs: number): string {
@@ -43,10 +41,13 @@ function nextCheck(id: string, intervalS: number, nowMs: number): string {
   return iso((slot * intervalS + off) * 1000)!;
 }
 
-export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: ReportExtras = { windows: [], listed: [], pingbackAt: () => null, regions: [] }): SpacesBody & { history: Map<string, SpaceHistory> } {
+export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: ReportExtras = { windows: [], listed: [], pingbackAt: () => null }): SpacesBody & { history: Map<string, SpaceHistory> } {
   const list = ledger.getMeta<ListStatus>("list");
   const states = ledger.allStates();
   const history = readHistory(ledger.sql, nowMs);
+  // The regions the last tick ran with decide which one is each Space's home.
+  const lastTick = ledger.getMeta<TickSummary>("last_tick");
+  const regionList = lastTick?.regions ?? [];
   const spaces = ledger.spaces().map((s): SpaceStatusBody => {
     const st = states.get(s.id);
     const h = history.get(s.id);
@@ -54,8 +55,8 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: Re
     const hfId = hfSpaceId(s);
     const window = covers(extras.windows, `space:${s.id}`, nowMs);
     // Home region first (the one it is checked from every time), then the list's order.
-    const home = extras.regions.length === 0 ? null : homeRegion(s.id, extras.regions);
-    const order = (r: string) => (r === home ? -1 : extras.regions.indexOf(r) === -1 ? extras.regions.length : extras.regions.indexOf(r));
+    const home = regionList.length === 0 ? null : homeRegion(s.id, regionList);
+    const order = (r: string) => (r === home ? -1 : regionList.indexOf(r) === -1 ? regionList.length : regionList.indexOf(r));
     const regions = Object.entries(h?.regions ?? {}).sort((a, b) => order(a[0]) - order(b[0]));
     return {
       id: s.id,
@@ -85,7 +86,7 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: Re
     generated_at: iso(nowMs)!,
     list: { valid: list?.valid ?? 0, invalid: list?.invalid ?? 0, error: list?.error ?? null, read_at: iso(list?.good_at), checked_at: iso(list?.checked_at) },
     config_errors: list?.errors ?? [],
-    last_tick: tickBody(ledger.getMeta<TickSummary>("last_tick")),
+    last_tick: tickBody(lastTick),
     spaces,
     maintenance: extras.listed,
     history,

@@ -12,7 +12,7 @@ import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thre
 import { refreshList } from "./list.js";
 import { PingbackBook } from "./pingbacks.js";
 import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
-import { cronLateMs, readPingerSettings } from "./settings.js";
+import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.js";
 import { durableSql } from "./sql.js";
 import { runTick } from "./tick.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
@@ -82,7 +82,7 @@ export class SpaceStore extends DurableObject<Env> {
     if (window === null) return { claimed: false };
     const due = this.ledger.due(tickMs, window.previousMs);
     const cron = this.cronState(opts.source, tickMs);
-    if (opts.source === "cron") {
+    if (opts.source === "cron" && opts.cron_late_ms > 0) {
       const at = watchAfterTick(await this.ctx.storage.getAlarm(), tickMs, opts.cron_late_ms);
       if (at !== null) await this.ctx.storage.setAlarm(at);
     }
@@ -156,8 +156,7 @@ export class SpaceStore extends DurableObject<Env> {
   }
 
   private reportExtras(): ReportExtras {
-    const settings = readPingerSettings(this.env);
-    return { windows: this.windows.all(), listed: this.listWindows(), pingbackAt: (id) => this.pingbacks.lastAt(id), regions: settings.ok ? settings.value.PING_REGIONS : [] };
+    return { windows: this.windows.all(), listed: this.listWindows(), pingbackAt: (id) => this.pingbacks.lastAt(id) };
   }
 
   async health(): Promise<PingerHealth> {
@@ -175,12 +174,11 @@ export class SpaceStore extends DurableObject<Env> {
   async watch(): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) !== null) return;
     const settings = readPingerSettings(this.env);
-    if (!settings.ok) return;
+    if (!settings.ok || cronLateMs(settings.value) === 0) return;
     const last = this.ledger.getMeta<number>("window_end");
     await this.ctx.storage.setAlarm(judgeWatch(Date.now(), last, settings.value.TICK_INTERVAL_S * 1000, cronLateMs(settings.value)).at);
   }
 
-  /** The watch: runs the tick itself when the cron has not for too long. */
   override async alarm(): Promise<void> {
     const settings = readPingerSettings(this.env);
     if (!settings.ok) {
@@ -189,8 +187,14 @@ export class SpaceStore extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + 10 * 60_000);
       return;
     }
-    const s = settings.value;
-    const verdict = judgeWatch(Date.now(), this.ledger.getMeta<number>("window_end"), s.TICK_INTERVAL_S * 1000, cronLateMs(s));
+    await this.watchTick(settings.value);
+  }
+
+  /** The watch (the alarm, with the settings in force): runs the tick itself when the cron has not for too long. */
+  async watchTick(s: PingerSettings): Promise<void> {
+    if (cronLateMs(s) === 0) return; // turned off: the alarm is not set again
+    const driving = this.ledger.getMeta<number>("cron_late_since") !== null;
+    const verdict = judgeWatch(Date.now(), this.ledger.getMeta<number>("window_end"), s.TICK_INTERVAL_S * 1000, cronLateMs(s), driving);
     if (verdict.run) {
       try {
         await runTick(this.env, verdict.tickMs, s, { store: this, source: "alarm" });

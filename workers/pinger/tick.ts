@@ -123,6 +123,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     lost,
     shards: jobs,
     confirmations: confirmed,
+    regions: [...regions],
     subrequests: reports.reduce((n, r) => n + r.subrequests, 0),
     max_subrequests_per_shard: Math.max(0, ...reports.map((r) => r.subrequests)),
     max_in_flight: Math.max(0, ...reports.map((r) => r.max_in_flight)),

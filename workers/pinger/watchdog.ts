@@ -27,9 +27,14 @@ export type WatchVerdict =
   /** No tick for too long: run one for `tickMs` (the interval boundary just passed), then look again at `at`. */
   | { run: true; tickMs: number; at: number };
 
-/** What the alarm does, given the last tick's scheduled time (null: never ticked). */
-export function judgeWatch(now: number, lastTickMs: number | null, intervalMs: number, lateMs: number): WatchVerdict {
-  if (lastTickMs !== null && now - lastTickMs < lateMs) return { run: false, at: lastTickMs + lateMs + slackMs(lateMs) };
+/**
+ * What the alarm does, given the last tick's scheduled time (null: never ticked). Once the
+ * alarm is driving (`driving`: the cron is known late), it ticks every interval; before, only
+ * after `lateMs` without a tick.
+ */
+export function judgeWatch(now: number, lastTickMs: number | null, intervalMs: number, lateMs: number, driving = false): WatchVerdict {
+  const wait = driving ? intervalMs : lateMs;
+  if (lastTickMs !== null && now - lastTickMs < wait) return { run: false, at: lastTickMs + wait + slackMs(lateMs) };
   const tickMs = Math.floor(now / intervalMs) * intervalMs;
   // The next boundary, plus the slack: a cron that came back ticks first and pushes this on.
   return { run: true, tickMs, at: tickMs + intervalMs + slackMs(lateMs) };
