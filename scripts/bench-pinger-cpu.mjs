@@ -70,7 +70,7 @@ for (let k = 1; k <= TICKS + 60; k++) {
   const due = shards.flat();
   // 1 in 200 checks fails, so some state rows change as they would in life.
   const checks = due.map((p, i) => ({ id: p.space.id, slot_key: p.slot_key, outcome: (k * 7 + i) % 200 === 0 ? "down" : "up", status: 200, latency_ms: 180 + (i % 50), attempts: 1, error: null, at: tick + 900 }));
-  const summary = { at: tick, started_at: tick, finished_at: tick + 900, plan_ms: 0, shards_ms: 900, due: due.length, checked: due.length, up: 0, down: 0, waking: 0, skipped: 0, lost: 0, shards: shards.length, subrequests: due.length, max_subrequests_per_shard: PER_SHARD, max_in_flight: 6 };
+  const summary = { at: tick, started_at: tick, finished_at: tick + 900, plan_ms: 0, shards_ms: 900, source: "cron", due: due.length, checked: due.length, up: 0, down: 0, waking: 0, degraded: 0, skipped: 0, lost: 0, shards: shards.length, confirmations: 0, regions: [], subrequests: due.length, max_subrequests_per_shard: PER_SHARD, max_in_flight: 6 };
   const [rm] = await cpu(() => ledger.record(tick, checks, summary, { down_after: 2, up_after: 1 }));
   if (k > 60 && k <= TICKS + 60) {
     // The first hour fills the list (every Space is new); count one steady day after it.

@@ -28,9 +28,13 @@ const spaces = Array.from({ length: SPACES }, (_, i) => ({
   uptime: { "24h": 0.99, "7d": 0.995, "30d": 0.999, "90d": 0.999 }, checks: { "24h": 288, "7d": 2016, "30d": 8640, "90d": 25920 }, monitoring_since: "2026-08-24",
   last_error: i % 50 === 0 ? { at: iso(now - 600_000), message: "unexpected status 503", status: 503 } : null,
   hf: i % 50 === 0 ? { space: `owner-${i}/app`, stage: "RUNTIME_ERROR", message: "Exit code: 1", read_at: iso(now), error: null, restarted_at: null } : null,
+  // Two regions, as with PING_REGIONS="enam,weur": a home check each time, a confirmation for the failing ones.
+  regions: [{ region: "enam", home: true, outcome: i % 50 === 0 ? "down" : "up", status: 200, latency_ms: 180, at: iso(now - 60_000) }, ...(i % 50 === 0 ? [{ region: "weur", home: false, outcome: "down", status: 503, latency_ms: 90, at: iso(now - 60_000) }] : [])],
+  maintenance: i % 100 === 0 ? { id: "mw_0123456789abcdef", until: iso(now + 3_600_000), note: "moving hardware" } : null,
+  pingback: { expected: i % 2 === 0, last_at: i % 2 === 0 ? iso(now - 120_000) : null },
 }));
 const bars = Object.fromEntries(spaces.map((s) => [s.id, { hours: Array.from({ length: 24 }, (_, i) => w(i)), days: Array.from({ length: 90 }, (_, i) => w(i)) }]));
-const tick = { at: iso(now), started_at: iso(now), finished_at: iso(now + 900), plan_ms: 3, shards_ms: 900, due: 400, checked: 400, up: 392, down: 8, waking: 0, skipped: 0, lost: 0, shards: 20, subrequests: 400, max_subrequests_per_shard: 20, max_in_flight: 6 };
+const tick = { at: iso(now), started_at: iso(now), finished_at: iso(now + 900), plan_ms: 3, shards_ms: 900, source: "cron", due: 400, checked: 400, up: 392, down: 8, waking: 0, degraded: 0, skipped: 0, lost: 0, shards: 20, confirmations: 8, regions: ["enam", "weur"], subrequests: 400, max_subrequests_per_shard: 20, max_in_flight: 6 };
 const gpus = Array.from({ length: HOSTS * 8 }, (_, i) => ({ id: i % 8, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 40_000_000_000, host_id: `host-${Math.floor(i / 8)}`, received_at: iso(now), state: "fresh" }));
 const workers = Array.from({ length: WORKERS }, (_, i) => ({
   id: `worker-${i}`, status: "idle", model_ref: "meta-llama/Llama-3.1-8B-Instruct", vram_bytes: 17e9, gpu_id: i % 8, capabilities: ["text-gen"], protocol: "sse",
@@ -43,7 +47,7 @@ const pool = {
 };
 const overview = {
   now,
-  spaces: { generated_at: iso(now), list: { valid: SPACES, invalid: 0, error: null, read_at: iso(now), checked_at: iso(now) }, config_errors: [], last_tick: tick, spaces, bars, totals: { checks: { up: 1e6, down: 1e3, waking: 0, skipped: 0, lost: 0 }, attempts: 1_002_000, subrequests: 1_002_000, ticks: 1440 } },
+  spaces: { generated_at: iso(now), list: { valid: SPACES, invalid: 0, error: null, read_at: iso(now), checked_at: iso(now) }, config_errors: [], last_tick: tick, spaces, bars, totals: { checks: { up: 1e6, down: 1e3, waking: 0, degraded: 0, skipped: 0, lost: 0 }, attempts: 1_002_000, subrequests: 1_002_000, ticks: 1440 }, maintenance: [{ id: "mw_0123456789abcdef", subjects: "all", start: iso(now - 600_000), end: iso(now + 3_600_000), repeat: null, note: "moving hardware", created_at: iso(now - 700_000), active: true, next: { start: iso(now - 600_000), end: iso(now + 3_600_000) } }] },
   pools: [pool],
   incidents: { open: [], recent: [] },
 };

@@ -16,7 +16,7 @@ import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.
 import { durableSql } from "./sql.js";
 import { runTick } from "./tick.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
-import { judgeWatch, watchAfterTick } from "./watchdog.js";
+import { judgeWatch, slackMs, watchAfterTick } from "./watchdog.js";
 
 export const SPACE_STORE_NAME = "pinger";
 
@@ -175,8 +175,10 @@ export class SpaceStore extends DurableObject<Env> {
     if ((await this.ctx.storage.getAlarm()) !== null) return;
     const settings = readPingerSettings(this.env);
     if (!settings.ok || cronLateMs(settings.value) === 0) return;
-    const last = this.ledger.getMeta<number>("window_end");
-    await this.ctx.storage.setAlarm(judgeWatch(Date.now(), last, settings.value.TICK_INTERVAL_S * 1000, cronLateMs(settings.value)).at);
+    // Counted from the last tick, or from now for a store that has never ticked.
+    const from = this.ledger.getMeta<number>("window_end") ?? Date.now();
+    const late = cronLateMs(settings.value);
+    await this.ctx.storage.setAlarm(Math.max(Date.now() + 1_000, from + late + slackMs(late)));
   }
 
   override async alarm(): Promise<void> {

@@ -46,8 +46,6 @@ export function renderMetrics(o: Overview): string {
     spaces.flatMap((s) => s.regions.map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, r.outcome === "up" ? 1 : 0])));
   m.family("edge_pulse_space_region_latency_seconds", "gauge", "Response time of the region's latest check of the Space.",
     spaces.flatMap((s) => s.regions.filter((r) => r.latency_ms !== null).map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, r.latency_ms! / 1000])));
-  m.family("edge_pulse_space_region_last_check_timestamp_seconds", "gauge", "When the region last checked the Space.",
-    spaces.flatMap((s) => s.regions.map((r): [Labels, number] => [{ space_id: s.id, name: s.name, region: r.region }, Date.parse(r.at) / 1000])));
   m.family("edge_pulse_space_pingback_timestamp_seconds", "gauge", "The latest ping-back from inside the Space (GET /health?space=<id>).",
     spaces.filter((s) => s.pingback.last_at !== null).map((s) => [{ space_id: s.id, name: s.name }, Date.parse(s.pingback.last_at!) / 1000]));
   m.family("edge_pulse_space_last_check_timestamp_seconds", "gauge", "When the Space was last checked.",
