@@ -123,3 +123,21 @@ export function noopSql() {
   const cursor = { rowsWritten: 0, toArray: () => [], one: () => ({ seq: 1 }) };
   return { exec: () => cursor };
 }
+
+/** node:sqlite as the pinger ledger's SqlLike; rows written = SQLite's change count. */
+export function nodeSql(db) {
+  const cache = new Map();
+  return {
+    exec(query, ...params) {
+      if (params.length === 0 && query.trim().split(";").filter((s) => s.trim()).length > 1) {
+        db.exec(query);
+        return { toArray: () => [], rowsWritten: 0 };
+      }
+      let st = cache.get(query);
+      if (st === undefined) cache.set(query, (st = db.prepare(query)));
+      if (st.columns().length > 0) return { toArray: () => st.all(...params), rowsWritten: 0 };
+      const r = st.run(...params);
+      return { toArray: () => [], rowsWritten: Number(r.changes) };
+    },
+  };
+}

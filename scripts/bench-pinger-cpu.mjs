@@ -6,7 +6,7 @@
 // /v1/spaces with 90 days of history, and the rows written and Durable Object requests the
 // day implies, against the Free plan's 100,000 of each.
 import { DatabaseSync } from "node:sqlite";
-import { importTs, percentile } from "./bench-lib.mjs";
+import { importTs, nodeSql, percentile } from "./bench-lib.mjs";
 
 const SPACES = Number(process.env.SPACES ?? 2000);
 const PER_SHARD = 20;
@@ -18,24 +18,6 @@ export { readDailyBars } from "./workers/pinger/history.ts";
 export { planShards } from "./shared/schedule.ts";
 `;
 const m = await importTs(entry);
-
-/** node:sqlite as the ledger's SqlLike; rows written = SQLite's change count. */
-function nodeSql(db) {
-  const cache = new Map();
-  return {
-    exec(query, ...params) {
-      if (params.length === 0 && query.trim().split(";").filter((s) => s.trim()).length > 1) {
-        db.exec(query);
-        return { toArray: () => [], rowsWritten: 0 };
-      }
-      let st = cache.get(query);
-      if (st === undefined) cache.set(query, (st = db.prepare(query)));
-      if (st.columns().length > 0) return { toArray: () => st.all(...params), rowsWritten: 0 };
-      const r = st.run(...params);
-      return { toArray: () => [], rowsWritten: Number(r.changes) };
-    },
-  };
-}
 
 const list = Array.from({ length: SPACES }, (_, i) => (i % 3 === 0 ? { url: `https://owner-${i}-space.hf.space/`, name: `Space ${i}`, hf_space: `owner/space-${i}` } : `https://owner-${i}-app.hf.space/`));
 const text = JSON.stringify(list);

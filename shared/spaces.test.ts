@@ -14,7 +14,7 @@ describe("parseSpaceList", () => {
     expect(errors).toEqual([]);
     expect(spaces[0]).toEqual({
       id: "https://owner-bot.hf.space", url: "https://owner-bot.hf.space/", name: "owner-bot.hf.space", method: "GET",
-      timeout_s: DEFAULT_SPACE_TIMEOUT_S, interval_s: DEFAULT_SPACE_INTERVAL_S, critical: false, hf_restart: false,
+      timeout_s: DEFAULT_SPACE_TIMEOUT_S, interval_s: DEFAULT_SPACE_INTERVAL_S, critical: false, hf_restart: false, expect_pingback: false,
     });
     expect(spaces.map((s) => s.interval_s)).toEqual([300, 180, 120, 43_200]);
     expect(spaces[1]).toMatchObject({ name: "RAG", critical: true });

@@ -49,6 +49,11 @@ async function until(check, ms = 15_000) {
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === "/e2e-up") return void res.end("ok");
+    if (req.url === "/e2e-regional") {
+      // Fails for every home-region shard, answers the confirming one: degraded, never down.
+      res.writeHead(/\/confirm-/.test(String(req.headers["x-edge-pulse-run"])) ? 200 : 502);
+      return void res.end();
+    }
     if (req.url === "/e2e-stoppable") {
       res.writeHead(state.down ? 500 : 200);
       return void res.end();
@@ -73,6 +78,7 @@ beforeAll(async () => {
   const spaces = [
     { url: `${base}/e2e-up`, name: "e2e-up", interval_s: 60 },
     { url: `${base}/e2e-stoppable`, name: "e2e-stoppable", interval_s: 60 },
+    { url: `${base}/e2e-regional`, name: "e2e-regional", interval_s: 60 },
   ];
   expect((await call("PUT", "/v1/admin/spaces", { json: spaces })).status).toBe(200);
 
@@ -95,11 +101,14 @@ beforeAll(async () => {
   expect((await call("POST", "/v2/pools/e2e-pool/heartbeat", { token, json: hb })).status).toBe(200);
   expect((await call("POST", "/v2/pools/e2e-pool/heartbeat", { token, json: { ...hb, gpus: "many" } })).status).toBe(400);
 
-  await tick(); // both up
+  // The page shows windows in force and to come, on the pool's card too.
+  expect((await call("POST", "/v1/admin/maintenance", { json: { subjects: { pools: ["e2e-pool"] }, duration_s: 3600, note: "driver update" } })).status).toBe(201);
+  expect((await call("POST", "/v1/admin/maintenance", { json: { subjects: "all", start: new Date(Date.now() + 86_400_000).toISOString(), duration_s: 1800, repeat: "weekly", note: "weekly reboot" } })).status).toBe(201);
+  await tick(); // both up (and e2e-regional degraded)
   state.down = true;
   await tick(); // one failure: still up (down after 2)
   await tick(); // down: one alert
-  await until(async () => hook.length >= 1);
+  await until(async () => hook.length >= 2);
   await tick(); // still down: no second alert
 }, 90_000);
 
@@ -108,8 +117,11 @@ afterAll(() => new Promise((r) => server.close(r)));
 describe("alerts from a real edge", () => {
   it("sends exactly one alert when a Space stops", async () => {
     await new Promise((r) => setTimeout(r, 2_000)); // time for a (wrong) second one to arrive
-    expect(hook).toHaveLength(1);
-    expect(hook[0]).toMatchObject({ event: "opened", subject: "space", title: `Space "e2e-stoppable" on ${new URL(base).host} is down`, detail: "unexpected status 500" });
+    const downs = hook.filter((m) => m.title.includes("e2e-stoppable"));
+    expect(downs).toHaveLength(1);
+    expect(downs[0]).toMatchObject({ event: "opened", subject: "space", title: `Space "e2e-stoppable" on ${new URL(base).host} is down`, detail: "unexpected status 500" });
+    // The Space that fails only from its home region is degraded, never down.
+    expect(hook.filter((m) => m.title.includes("e2e-regional")).map((m) => m.title)).toEqual([`Space "e2e-regional" on ${new URL(base).host} is degraded`]);
   });
 });
 
@@ -135,7 +147,9 @@ describe("GET /metrics", () => {
     expect(sample("edge_pulse_pool_gpus_unknown", { pool: "e2e-pool" })).toBe("1");
     expect(sample("edge_pulse_heartbeats_accepted_total", { pool: "e2e-pool" })).toBe("1");
     expect(sample("edge_pulse_heartbeats_rejected_total", { pool: "e2e-pool", reason: "invalid_body" })).toBe("1");
-    expect(sample("edge_pulse_incidents_open", { subject: "space" })).toBe("1");
+    expect(sample("edge_pulse_incidents_open", { subject: "space" })).toBe("2"); // down, and degraded
+    expect(sample("edge_pulse_space_state", { name: "e2e-regional", state: "degraded" })).toBe("1");
+    expect(["enam", "weur"].map((region) => sample("edge_pulse_space_region_up", { name: "e2e-regional", region })).sort()).toEqual(["0", "1"]);
     expect(text).not.toContain(WORKER_URI);
     // Spaces are told apart by space_id: scheme, host and path, never credentials or a query.
     expect(sample("edge_pulse_space_up", { space_id: `${base}/e2e-up`, name: "e2e-up" })).toBe("1");
@@ -200,7 +214,11 @@ describe("the status page in Chromium", () => {
       const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
       const res = await page.goto(`${edge}/`);
       expect(res.status()).toBe(200);
-      await expect(page.locator("#summary .headline").textContent()).resolves.toContain("1 Space down");
+      await expect(page.locator("#summary .headline").textContent()).resolves.toContain("1 Space down · 1 Space degraded");
+      const regional = page.locator('article.space[data-state="degraded"]', { hasText: "e2e-regional" });
+      expect(await regional.locator(".error").textContent()).toMatch(/^fails from (enam|weur) \(unexpected status 502\); answers from (enam|weur)$/);
+      expect(await regional.locator(".regions").textContent()).toMatch(/\(home\): down/);
+      expect(await page.locator("#maintenance li").allTextContents()).toEqual([expect.stringMatching(/^now pool e2e-pool: until .* – driver update$/), expect.stringMatching(/^planned all Spaces and pools: .* \(every week\) – weekly reboot$/)]);
       const up = page.locator('article.space[data-state="up"]', { hasText: "e2e-up" });
       const down = page.locator('article.space[data-state="down"]', { hasText: "e2e-stoppable" });
       expect(await up.count()).toBe(1);
@@ -211,10 +229,12 @@ describe("the status page in Chromium", () => {
       expect(await up.locator(".bars.hours i.g").count()).toBe(1);
       const pool = page.locator("article.pool", { hasText: "e2e-pool" });
       expect(await pool.locator(".gpus li").count()).toBe(2);
+      expect(await pool.locator(".maint").textContent()).toContain("driver update");
       expect(await pool.locator(".usage:not(.unknown)").getAttribute("title")).toBe("GPU 0: 23.8 of 79.6 used");
       expect(await pool.locator(".usage.unknown").count()).toBe(1);
       expect(await pool.locator('tr[data-state="fresh"]').count()).toBe(2);
       expect(await page.locator("#incidents").textContent()).toContain(`Space "e2e-stoppable" on ${new URL(base).host} is down`);
+      expect(await page.locator("#incidents").textContent()).toContain(`Space "e2e-regional" on ${new URL(base).host} is degraded`);
       const html = await page.content();
       expect(html).not.toContain(WORKER_URI);
       expect(html).not.toContain("10.9.8.7");

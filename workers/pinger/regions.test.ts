@@ -15,8 +15,9 @@ const BASE = inject("spacesBase");
 const REGIONS = ["enam", "weur"];
 const settings: PingerSettings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 1, PING_REGIONS: REGIONS };
 
-// Real time, so the Alerter's own alarms never judge this file's ticks as from the future.
-let clock = Math.floor(Date.now() / 60_000) * 60_000;
+// Real time, so the Alerter's own alarms never judge this file's ticks as from the future;
+// 7 s past the minute, so run ids (keyed by tick time) never meet another file's.
+let clock = Math.floor(Date.now() / 60_000) * 60_000 + 7_000;
 function at(): number {
   clock += 60_000;
   freezeClock(new Date(clock).toISOString());
