@@ -179,3 +179,14 @@ export async function killPool(poolId: string): Promise<void> {
 export async function closeBurst(poolId: string): Promise<boolean> {
   return runInDurableObject(env.POOLS.getByName(poolId), (instance: { closeBurst(): boolean }) => instance.closeBurst());
 }
+
+/**
+ * Deletes the pinger's and the Alerter's alarms. A file whose pinned clock runs ahead of the
+ * real one leaves them set for minutes on; the runtime would fire them into another file's
+ * pinned clock (a run of vitest then never ends). Call it in afterAll.
+ */
+export async function clearPingerAlarms(): Promise<void> {
+  for (const stub of [env.SPACE_STORE.getByName("pinger"), env.ALERTS.getByName("alerts")]) {
+    await runInDurableObject(stub, (_o: unknown, state: DurableObjectState) => state.storage.deleteAlarm());
+  }
+}

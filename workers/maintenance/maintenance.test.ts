@@ -4,8 +4,8 @@
 // a pool whose host goes stale inside one, and weekly windows.
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
+import { ADMIN, advance, api, createPool, clearPingerAlarms, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { activeAt, covers, occurrence, type StoredWindow } from "../../shared/maintenance.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
@@ -20,6 +20,7 @@ function at(): number {
   return clock;
 }
 afterEach(() => void vi.useRealTimers());
+afterAll(clearPingerAlarms);
 
 const runAlerts = () => runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
 const received = async (hook: string) => ((await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any }[]).map((m) => m.body);

@@ -3,8 +3,8 @@
 // answers while its app never pings back (degraded, with the reason), one that does, and
 // what the ping-backs cost in rows.
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { api, freezeClock } from "../../test/helpers.js";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
+import { api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "./settings.js";
 import { runTick } from "./tick.js";
 
@@ -17,6 +17,7 @@ function at(minutes = 1): number {
   return clock;
 }
 afterEach(() => void vi.useRealTimers());
+afterAll(clearPingerAlarms);
 
 const space = async (id: string) => (await api("GET", "/v1/spaces")).body.spaces.find((s: any) => s.id === id);
 const rows = async () => (await env.SPACE_STORE.getByName("pinger").health()).rows_written;

@@ -4,8 +4,8 @@
 // the tick, GET /v1/spaces, /metrics and the Alerter make of it.
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, freezeClock } from "../../test/helpers.js";
+import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
+import { ADMIN, api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { confirmRegion, homeRegion } from "./regions.js";
 import { DEFAULT_PINGER_SETTINGS, PingerSettingsSchema, type PingerSettings } from "./settings.js";
@@ -24,6 +24,7 @@ function at(): number {
   return clock;
 }
 afterEach(() => void vi.useRealTimers());
+afterAll(clearPingerAlarms);
 
 /** Ids whose home is `home` (so a test knows which shard checks them first). */
 function idHomedIn(home: string, prefix: string): string {
