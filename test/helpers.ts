@@ -181,12 +181,31 @@ export async function closeBurst(poolId: string): Promise<boolean> {
 }
 
 /**
- * Deletes the pinger's and the Alerter's alarms. A file whose pinned clock runs ahead of the
- * real one leaves them set for minutes on; the runtime would fire them into another file's
- * pinned clock (a run of vitest then never ends). Call it in afterAll.
+ * Deletes the pinger's and the Alerter's alarms (and those of the pools named). Alarms ignore
+ * isolated storage and outlive a test (a known issue of the Workers Vitest integration): one
+ * left set on a pinned clock fires on the real one into another file's test, and a run of
+ * vitest can then never end. Call it in afterEach.
  */
-export async function clearPingerAlarms(): Promise<void> {
-  for (const stub of [env.SPACE_STORE.getByName("pinger"), env.ALERTS.getByName("alerts")]) {
+export async function clearPingerAlarms(...pools: string[]): Promise<void> {
+  for (const stub of [env.SPACE_STORE.getByName("pinger"), env.ALERTS.getByName("alerts"), ...pools.map((p) => env.POOLS.getByName(p))]) {
     await runInDurableObject(stub, (_o: unknown, state: DurableObjectState) => state.storage.deleteAlarm());
   }
+}
+
+/**
+ * A pinned clock that starts on the real minute (`offsetMs` past it), so alarms the runtime
+ * fires on its own never see this file's ticks as far off; `at()` moves it on and pins it.
+ */
+export function minuteClock(offsetMs = 0): { at(minutes?: number): number; readonly now: number } {
+  let clock = Math.floor(Date.now() / 60_000) * 60_000 + offsetMs;
+  return {
+    at(minutes = 1) {
+      clock += minutes * 60_000;
+      freezeClock(new Date(clock).toISOString());
+      return clock;
+    },
+    get now() {
+      return clock;
+    },
+  };
 }

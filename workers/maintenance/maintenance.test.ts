@@ -4,8 +4,8 @@
 // a pool whose host goes stale inside one, and weekly windows.
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, clearPingerAlarms, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { ADMIN, advance, api, createPool, clearPingerAlarms, freezeClock, minuteClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { activeAt, covers, occurrence, type StoredWindow } from "../../shared/maintenance.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
@@ -13,14 +13,11 @@ import { runTick } from "../pinger/tick.js";
 
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 };
-let clock = Math.floor(Date.now() / 60_000) * 60_000;
-function at(): number {
-  clock += 60_000;
-  freezeClock(new Date(clock).toISOString());
-  return clock;
-}
-afterEach(() => void vi.useRealTimers());
-afterAll(clearPingerAlarms);
+const { at } = minuteClock();
+afterEach(async () => {
+  vi.useRealTimers();
+  await clearPingerAlarms("maint-pool");
+});
 
 const runAlerts = () => runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
 const received = async (hook: string) => ((await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any }[]).map((m) => m.body);

@@ -3,21 +3,19 @@
 // answers while its app never pings back (degraded, with the reason), one that does, and
 // what the ping-backs cost in rows.
 import { env } from "cloudflare:workers";
-import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
-import { api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { api, clearPingerAlarms, minuteClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "./settings.js";
 import { runTick } from "./tick.js";
 
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10 };
-let clock = Math.floor(Date.now() / 60_000) * 60_000;
-function at(minutes = 1): number {
-  clock += minutes * 60_000;
-  freezeClock(new Date(clock).toISOString());
-  return clock;
-}
-afterEach(() => void vi.useRealTimers());
-afterAll(clearPingerAlarms);
+const clock = minuteClock();
+const at = () => clock.at();
+afterEach(async () => {
+  vi.useRealTimers();
+  await clearPingerAlarms();
+});
 
 const space = async (id: string) => (await api("GET", "/v1/spaces")).body.spaces.find((s: any) => s.id === id);
 const rows = async () => (await env.SPACE_STORE.getByName("pinger").health()).rows_written;
@@ -30,7 +28,7 @@ describe("ping-backs", () => {
     expect(plain).toMatchObject({ status: 200, body: { status: "alive" } });
     expect(Object.keys(plain.body)).toEqual(["status"]);
     const back = await api("GET", "/health?space=answering&t=123");
-    expect(back).toMatchObject({ status: 200, body: { status: "alive", space: "answering", received_at: new Date(clock).toISOString() } });
+    expect(back).toMatchObject({ status: 200, body: { status: "alive", space: "answering", received_at: new Date(clock.now).toISOString() } });
     expect(await api("GET", "/health?space=nobody")).toMatchObject({ status: 404, body: { error: { code: "unknown_space", field: "space" } } });
     expect(await api("GET", `/health?space=${"x".repeat(3000)}`)).toMatchObject({ status: 400, body: { error: { field: "space" } } });
     expect(await api("POST", "/v1/pingback/answering")).toMatchObject({ status: 200, body: { status: "alive", space: "answering" } });
@@ -59,7 +57,7 @@ describe("ping-backs", () => {
     expect(throttled).toMatchObject({ state: "degraded", pingback: { expected: true, last_at: null } });
     expect(throttled.last_error.message).toMatch(/^the app is not running code: no ping-back in the 3 min since checks began \(expected within 2 min\)$/);
     expect(throttled.last_check.outcome).toBe("degraded");
-    expect(await space("alive")).toMatchObject({ state: "up", pingback: { expected: true, last_at: new Date(clock - 60_000).toISOString() } });
+    expect(await space("alive")).toMatchObject({ state: "up", pingback: { expected: true, last_at: new Date(clock.now - 60_000).toISOString() } });
     expect(await space("not-asked")).toMatchObject({ state: "up", pingback: { expected: false, last_at: null } });
 
     // The app comes back to life: one ping-back and the next check is up again.
@@ -73,7 +71,7 @@ describe("ping-backs", () => {
     await env.SPACES.put("spaces", JSON.stringify([{ id: "kept", url: `${BASE}/ok/kept`, interval_s: 60, expect_pingback: true }]));
     await runTick(env, at(), settings); // the store learns the list at a tick
     expect((await api("GET", "/health?space=kept")).status).toBe(200);
-    const sent = clock;
+    const sent = clock.now;
     await runTick(env, at(), settings);
     await evictDurableObject(env.SPACE_STORE.getByName("pinger"));
     expect((await space("kept")).pingback.last_at).toBe(new Date(sent).toISOString());

@@ -4,8 +4,8 @@
 // the tick, GET /v1/spaces, /metrics and the Alerter make of it.
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
+import { ADMIN, api, clearPingerAlarms, minuteClock } from "../../test/helpers.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { confirmRegion, homeRegion } from "./regions.js";
 import { DEFAULT_PINGER_SETTINGS, PingerSettingsSchema, type PingerSettings } from "./settings.js";
@@ -17,14 +17,11 @@ const settings: PingerSettings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 
 
 // Real time, so the Alerter's own alarms never judge this file's ticks as from the future;
 // 7 s past the minute, so run ids (keyed by tick time) never meet another file's.
-let clock = Math.floor(Date.now() / 60_000) * 60_000 + 7_000;
-function at(): number {
-  clock += 60_000;
-  freezeClock(new Date(clock).toISOString());
-  return clock;
-}
-afterEach(() => void vi.useRealTimers());
-afterAll(clearPingerAlarms);
+const { at } = minuteClock(7_000);
+afterEach(async () => {
+  vi.useRealTimers();
+  await clearPingerAlarms();
+});
 
 /** Ids whose home is `home` (so a test knows which shard checks them first). */
 function idHomedIn(home: string, prefix: string): string {

@@ -6,7 +6,7 @@
 // own under wrangler dev in test/e2e/stalled-cron.test.mjs.
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
+import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { ADMIN, api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS, type PingerSettings } from "./settings.js";
@@ -22,8 +22,10 @@ function set(ms: number): number {
   freezeClock(new Date(clock).toISOString());
   return clock;
 }
-afterEach(() => void vi.useRealTimers());
-afterAll(clearPingerAlarms);
+afterEach(async () => {
+  vi.useRealTimers();
+  await clearPingerAlarms();
+});
 
 const store = () => env.SPACE_STORE.getByName("pinger");
 const alarmAt = async () => (await store().health()).watch_alarm_at;
