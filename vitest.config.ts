@@ -20,7 +20,7 @@ export default defineConfig({
             miniflare: { bindings: { ADMIN_TOKEN: TEST_ADMIN_TOKEN, HF_TOKEN: TEST_HF_TOKEN, CRON_LATE_S: "0" } },
           }),
         ],
-        test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"], globalSetup: ["./test/space-servers.ts"] },
+        test: { name: "edge", include: ["workers/**/*.test.ts", "shared/**/*.test.ts"], globalSetup: ["./test/space-servers.ts"], setupFiles: ["./test/clear-alarms.ts"] },
       },
       {
         test: {

@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, clearPingerAlarms, freezeClock, minuteClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
+import { ADMIN, advance, api, createPool, freezeClock, minuteClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { activeAt, covers, occurrence, type StoredWindow } from "../../shared/maintenance.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
@@ -14,10 +14,7 @@ import { runTick } from "../pinger/tick.js";
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 };
 const { at } = minuteClock();
-afterEach(async () => {
-  vi.useRealTimers();
-  await clearPingerAlarms("maint-pool");
-});
+afterEach(() => void vi.useRealTimers());
 
 const runAlerts = () => runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
 const received = async (hook: string) => ((await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any }[]).map((m) => m.body);

@@ -4,7 +4,7 @@
 // what the ping-backs cost in rows.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { api, clearPingerAlarms, minuteClock } from "../../test/helpers.js";
+import { api, minuteClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "./settings.js";
 import { runTick } from "./tick.js";
 
@@ -12,10 +12,7 @@ const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10 };
 const clock = minuteClock();
 const at = () => clock.at();
-afterEach(async () => {
-  vi.useRealTimers();
-  await clearPingerAlarms();
-});
+afterEach(() => void vi.useRealTimers());
 
 const space = async (id: string) => (await api("GET", "/v1/spaces")).body.spaces.find((s: any) => s.id === id);
 const rows = async () => (await env.SPACE_STORE.getByName("pinger").health()).rows_written;

@@ -5,7 +5,7 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, clearPingerAlarms, minuteClock } from "../../test/helpers.js";
+import { ADMIN, api, minuteClock } from "../../test/helpers.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { confirmRegion, homeRegion } from "./regions.js";
 import { DEFAULT_PINGER_SETTINGS, PingerSettingsSchema, type PingerSettings } from "./settings.js";
@@ -18,10 +18,7 @@ const settings: PingerSettings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 
 // Real time, so the Alerter's own alarms never judge this file's ticks as from the future;
 // 7 s past the minute, so run ids (keyed by tick time) never meet another file's.
 const { at } = minuteClock(7_000);
-afterEach(async () => {
-  vi.useRealTimers();
-  await clearPingerAlarms();
-});
+afterEach(() => void vi.useRealTimers());
 
 /** Ids whose home is `home` (so a test knows which shard checks them first). */
 function idHomedIn(home: string, prefix: string): string {

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, clearPingerAlarms, freezeClock } from "../../test/helpers.js";
+import { ADMIN, api, freezeClock } from "../../test/helpers.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS, type PingerSettings } from "./settings.js";
 import type { SpaceStore } from "./space-store.js";
@@ -22,10 +22,7 @@ function set(ms: number): number {
   freezeClock(new Date(clock).toISOString());
   return clock;
 }
-afterEach(async () => {
-  vi.useRealTimers();
-  await clearPingerAlarms();
-});
+afterEach(() => void vi.useRealTimers());
 
 const store = () => env.SPACE_STORE.getByName("pinger");
 const alarmAt = async () => (await store().health()).watch_alarm_at;

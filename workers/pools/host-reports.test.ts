@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { advance, api, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot } from "../../test/helpers.js";
 import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
 
-afterEach(() => vi.useRealTimers());
+afterEach(() => void vi.useRealTimers());
 
 describe("left_workers", () => {
   it("drops the workers a host names as left at once: a left event, never stale, no entry kept", async () => {
