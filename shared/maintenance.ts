@@ -94,7 +94,7 @@ export function activeAt(w: StoredWindow, at: number): boolean {
  * Whether the window speaks for an alert key (space:<id>, worker:<pool>/<id>,
  * host:<pool>/<id>, pool:<id>). The pinger's own alerts (pinger, cron) are never silenced.
  */
-export function namesKey(w: StoredWindow, key: string): boolean {
+export function namesKey(w: Pick<StoredWindow, "subjects">, key: string): boolean {
   const colon = key.indexOf(":");
   if (colon < 0) return false;
   const kind = key.slice(0, colon);

@@ -5,6 +5,7 @@
 // `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
 import { DurableObject } from "cloudflare:workers";
 import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
+import { utcMinute } from "../../shared/duration.js";
 import type { AlertStatus } from "../../shared/api.js";
 import { covers, type StoredWindow } from "../../shared/maintenance.js";
 import { SPACE_STORE_NAME, type PingerHealth } from "../pinger/space-store.js";
@@ -177,7 +178,7 @@ export class Alerter extends DurableObject<Env> {
     for (const row of this.sql.exec<{ key: string; signal: string }>("SELECT key, signal FROM held").toArray()) {
       if (covers(this.windows, row.key, now) !== null) continue;
       const s = JSON.parse(row.signal) as AlertSignal;
-      const held = `since ${new Date(s.at).toISOString().slice(0, 16).replace("T", " ")} UTC; held until its maintenance window ended`;
+      const held = `since ${utcMinute(s.at)}; held until its maintenance window ended`;
       out.push({ ...s, at: now, detail: s.detail === null ? held : `${s.detail}; ${held}` });
       this.sql.exec("DELETE FROM held WHERE key = ?", row.key);
     }

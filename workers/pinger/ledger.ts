@@ -104,6 +104,9 @@ export interface StateRow {
   hf_restart_at: number | null;
 }
 
+/** A tick's summary before the store has judged its checks: the counts by outcome are the store's. */
+export type TickDraft = Omit<TickSummary, "up" | "down" | "waking" | "degraded" | "totals">;
+
 /** What recording a tick gives back: the state changes, and the summary as stored. */
 export interface Recorded {
   transitions: Transition[];
@@ -254,7 +257,7 @@ export class SpaceLedger {
    * accumulator row, state rows only where something changed, hours that have ended rolled up
    * (history.ts), and the tick's summary with its counts taken from the judged checks.
    */
-  record(tickMs: number, checks: SpaceCheck[], draft: TickSummary, defaults: Thresholds, judge: CheckJudge = (c) => c): Recorded {
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, defaults: Thresholds, judge: CheckJudge = (c) => c): Recorded {
     const before = this.states(checks.filter((c) => c.outcome !== "skipped").map((c) => c.id));
     const judged = checks.map((c) => {
       const row = before.get(c.id);

@@ -6,7 +6,7 @@
 // (HF starting the Space) alerts nothing, and `up` needs no second opinion. A hint is
 // honoured only when an object is first created (best effort), and cannot be observed
 // locally; the names carry the region, so tests can tell the shards apart.
-import { stableHash } from "../../shared/schedule.js";
+import { planShards, stableHash } from "../../shared/schedule.js";
 import type { CheckOutcome, PlannedSpace, RegionResult, SpaceCheck } from "./types.js";
 
 export const LOCATION_HINTS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
@@ -30,23 +30,17 @@ export interface ShardJob {
   spaces: PlannedSpace[];
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /** The first pass: without regions, today's shards (`0`, `1`, ...); with them, per home region. */
 export function homeJobs(due: PlannedSpace[], regions: readonly string[], perShard: number): ShardJob[] {
-  if (regions.length === 0) return chunk(due, perShard).map((spaces, k) => ({ name: String(k), region: null, spaces }));
-  return regions.flatMap((region) => chunk(due.filter((p) => homeRegion(p.space.id, regions) === region), perShard).map((spaces, k) => ({ name: `${region}/${k}`, region, spaces })));
+  if (regions.length === 0) return planShards(due, perShard).map((spaces, k) => ({ name: String(k), region: null, spaces }));
+  return regions.flatMap((region) => planShards(due.filter((p) => homeRegion(p.space.id, regions) === region), perShard).map((spaces, k) => ({ name: `${region}/${k}`, region, spaces })));
 }
 
 /** The second pass: every Space found down at home, from its confirming region. */
 export function confirmJobs(down: PlannedSpace[], regions: readonly string[], perShard: number): ShardJob[] {
   if (regions.length < 2) return [];
   return regions.flatMap((region) =>
-    chunk(
+    planShards(
       // The home shard already read the HF stage: the confirmation does not read it again.
       down.filter((p) => confirmRegion(homeRegion(p.space.id, regions), regions) === region).map((p) => ({ ...p, hf: null })),
       perShard,

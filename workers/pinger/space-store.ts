@@ -8,7 +8,7 @@ import { covers, describeWindow, type MaintenanceWindow, type StoredWindow } fro
 import { MaintenanceBook } from "../maintenance/book.js";
 import { cardedSpaces } from "../status/limits.js";
 import { readDailyBars, type Window } from "./history.js";
-import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickSource, type TickSummary } from "./ledger.js";
+import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
 import { refreshList } from "./list.js";
 import { PingbackBook } from "./pingbacks.js";
 import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
@@ -16,7 +16,7 @@ import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.
 import { durableSql } from "./sql.js";
 import { runTick } from "./tick.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
-import { judgeWatch, slackMs, watchAfterTick } from "./watchdog.js";
+import { judgeWatch, watchAfterTick } from "./watchdog.js";
 
 export const SPACE_STORE_NAME = "pinger";
 
@@ -103,7 +103,7 @@ export class SpaceStore extends DurableObject<Env> {
     return null;
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Recorded {
+  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds): Recorded {
     const windows = this.windows.all();
     const recorded = this.ledger.record(tickMs, checks, summary, thresholds, (check, space) => {
       const judged = this.pingbacks.judge(check, space);
@@ -177,8 +177,7 @@ export class SpaceStore extends DurableObject<Env> {
     if (!settings.ok || cronLateMs(settings.value) === 0) return;
     // Counted from the last tick, or from now for a store that has never ticked.
     const from = this.ledger.getMeta<number>("window_end") ?? Date.now();
-    const late = cronLateMs(settings.value);
-    await this.ctx.storage.setAlarm(Math.max(Date.now() + 1_000, from + late + slackMs(late)));
+    await this.ctx.storage.setAlarm(Math.max(Date.now() + 1_000, watchAfterTick(null, from, cronLateMs(settings.value))!));
   }
 
   override async alarm(): Promise<void> {

@@ -5,7 +5,7 @@
 // external fetch, only Durable Object calls (2 to the store, 1 per shard, 1 to the Alerter),
 // which count against the 1,000 Cloudflare-service subrequests, not the 50 external ones.
 import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
-import type { Recorded, Thresholds, TickSource, TickSummary, Transition } from "./ledger.js";
+import type { Recorded, Thresholds, TickDraft, TickSource, TickSummary, Transition } from "./ledger.js";
 import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, type ShardJob } from "./regions.js";
 import { cronLateMs, type PingerSettings } from "./settings.js";
 import { SPACE_STORE_NAME, type PlanOptions, type TickPlan } from "./space-store.js";
@@ -39,7 +39,7 @@ export interface TickOutcome {
 /** What a tick needs of the SpaceStore: its stub from the cron, the object itself from its alarm. */
 export interface TickStore {
   plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> | TickPlan;
-  record(tickMs: number, checks: SpaceCheck[], summary: TickSummary, thresholds: Thresholds): Promise<Recorded> | Recorded;
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds): Promise<Recorded> | Recorded;
 }
 
 /** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
@@ -105,8 +105,8 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     });
   }
   const shardsDoneAt = Date.now();
-  const count = (o: string) => checks.filter((c) => c.outcome === o).length;
-  const draft: TickSummary = {
+  const skipped = checks.filter((c) => c.outcome === "skipped").length;
+  const draft: TickDraft = {
     at: scheduledTime,
     started_at: startedAt,
     finished_at: Date.now(),
@@ -114,12 +114,8 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     shards_ms: shardsDoneAt - plannedAt,
     source,
     due: plan.due.length,
-    checked: checks.length - count("skipped"),
-    up: count("up"),
-    down: count("down"),
-    waking: count("waking"),
-    degraded: count("degraded"),
-    skipped: count("skipped"),
+    checked: checks.length - skipped,
+    skipped,
     lost,
     shards: jobs,
     confirmations: confirmed,
@@ -128,7 +124,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     max_subrequests_per_shard: Math.max(0, ...reports.map((r) => r.subrequests)),
     max_in_flight: Math.max(0, ...reports.map((r) => r.max_in_flight)),
   };
-  // The store has the last word on each check (ping-backs, maintenance) and on the counts.
+  // The store has the last word on each check (ping-backs, maintenance), so it counts them by outcome.
   const { transitions, summary } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER });
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.

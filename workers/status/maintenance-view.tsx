@@ -1,8 +1,24 @@
-// The maintenance section of the status page: windows in force and to come, with their notes,
-// so a Space down on purpose reads as planned. Subjects are ids the page shows anyway.
-import type { MaintenanceWindow } from "../../shared/maintenance.js";
+// The maintenance section of the status page (windows in force and to come, with their notes,
+// so a Space down on purpose reads as planned) and the note a Space's or pool's card carries
+// while one covers it. Subjects are ids the page shows anyway.
+import { utcMinute as when } from "../../shared/duration.js";
+import { namesKey, type MaintenanceWindow } from "../../shared/maintenance.js";
 
-const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+/** On a card: until when, the window's note, and what it means for this kind of subject. */
+export function MaintenanceNote(props: { until: string; note: string; meaning: string }) {
+  return (
+    <p class="maint">
+      In maintenance until {when(props.until)}
+      {props.note !== "" ? `: ${props.note}` : ""}. {props.meaning}
+    </p>
+  );
+}
+
+/** A pool card's note while a window covers the pool. */
+export function PoolMaintenance(props: { windows: MaintenanceWindow[]; poolId: string }) {
+  const w = props.windows.find((x) => x.active && namesKey(x, `pool:${props.poolId}`));
+  return w === undefined ? null : <MaintenanceNote until={w.next!.end} note={w.note} meaning="Stale hosts and workers alert nothing." />;
+}
 
 function subjects(w: MaintenanceWindow): string {
   if (w.subjects === "all") return "all Spaces and pools";
@@ -10,7 +26,7 @@ function subjects(w: MaintenanceWindow): string {
   return parts.length > 4 ? `${parts.slice(0, 4).join(", ")} and ${parts.length - 4} more` : parts.join(", ");
 }
 
-export function MaintenanceView(props: { windows: MaintenanceWindow[]; now: number }) {
+export function MaintenanceView(props: { windows: MaintenanceWindow[] }) {
   // Ended one-offs stay in the API for a week; the page shows what is on or to come.
   const shown = props.windows.filter((w) => w.next !== null);
   if (shown.length === 0) return null;

@@ -68,7 +68,7 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
               </ul>
             </section>
           )}
-          <MaintenanceView windows={o.spaces.maintenance} now={o.now} />
+          <MaintenanceView windows={o.spaces.maintenance} />
           <SpacesView data={o.spaces} now={o.now} />
           <PoolsView pools={o.pools} windows={o.spaces.maintenance} />
           <footer>

@@ -1,6 +1,7 @@
 // The GPU pools section of the status page: per pool its hosts, their GPUs (VRAM used of
 // total) and workers with their states. Worker URIs never reach this file (PublicSnapshot).
 import type { MaintenanceWindow } from "../../shared/maintenance.js";
+import { PoolMaintenance } from "./maintenance-view.js";
 import type { PoolMetrics } from "../pools/pool-registry.js";
 import { gib, UsageBar } from "./bars.js";
 import { MAX_HOSTS, MAX_WORKER_ROWS } from "./limits.js";
@@ -28,12 +29,7 @@ export function PoolsView(props: { pools: PoolMetrics[]; windows: MaintenanceWin
               {p.reservations.length > 0 ? ` · ${plural(p.reservations.length, "reservation")} holding ${gib(p.reservations.reduce((n, r) => n + r.vram_bytes, 0))} GiB` : ""}
             </span>
           </header>
-          {props.windows
-            .filter((w) => w.active && (w.subjects === "all" || (w.subjects.pools ?? []).includes(p.pool_id)))
-            .slice(0, 1)
-            .map((w) => (
-              <p class="maint">In maintenance until {w.next!.end.slice(0, 16).replace("T", " ")} UTC{w.note !== "" ? `: ${w.note}` : ""}. Stale hosts and workers alert nothing.</p>
-            ))}
+          <PoolMaintenance windows={props.windows} poolId={p.pool_id} />
           {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
           {staleFirst(p.hosts).slice(0, MAX_HOSTS).map((h) => (
             <div class="host" data-state={h.state}>

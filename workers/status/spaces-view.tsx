@@ -4,6 +4,7 @@ import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
+import { MaintenanceNote } from "./maintenance-view.js";
 import { formatDuration } from "../../shared/duration.js";
 import { cardedSpaces } from "./limits.js";
 import { publicText } from "./public-text.js";
@@ -17,8 +18,6 @@ export function ago(iso: string | null, now: number): string {
   return iso === null ? "never" : `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
 }
 
-
-const hhmm = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /** Each region's latest check, home first (only with PING_REGIONS). */
 function Regions(props: { s: SpaceStatusBody; now: number }) {
@@ -52,11 +51,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
         </span>
       </header>
       {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
-      {s.maintenance !== null && (
-        <p class="maint">
-          In maintenance until {hhmm(s.maintenance.until)}{s.maintenance.note !== "" ? `: ${s.maintenance.note}` : ""}. Checks go on; no alerts, and uptime leaves them out.
-        </p>
-      )}
+      {s.maintenance !== null && <MaintenanceNote until={s.maintenance.until} note={s.maintenance.note} meaning="Checks go on; no alerts, and uptime leaves them out." />}
       {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
       <Regions s={s} now={now} />
       {s.pingback.expected && <p class="meta">Ping-back from the app: {ago(s.pingback.last_at, now)}</p>}
