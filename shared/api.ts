@@ -50,6 +50,7 @@ export const SpaceStatusSchema = z.object({
   id: z.string(),
   name: z.string(),
   url: z.string(),
+  group: z.string().nullable().meta({ description: "The Space list's `group` (the status page's heading for it)" }),
   interval_s: z.number(),
   critical: z.boolean(),
   state: SpaceStateSchema,
@@ -154,6 +155,15 @@ export const EventsQuerySchema = z
   })
   .strict();
 
+/** GET /badge/...svg */
+export const BadgeQuerySchema = z
+  .object({
+    window: z.enum(["24h", "7d", "30d", "90d"]).default("30d").meta({ description: "Uptime badges only" }),
+    label: z.string().min(1).max(48).optional().meta({ description: "Replaces the label" }),
+    token: z.string().optional().meta({ description: "STATUS_TOKEN when STATUS_PAGE=private" }),
+  })
+  .strict();
+
 export const HealthSchema = z.object({
   status: z.literal("alive"),
   space: z.string().optional().meta({ description: "With ?space=<id> (a ping-back): the Space it was recorded for" }),
@@ -246,7 +256,14 @@ export const AlertSettingsInForceSchema = z.object({
 
 export const AlertSettingsStoredSchema = z.object({ stored: z.literal(true), config: AlertSettingsInForceSchema });
 
+export const IncidentNoteRequestSchema = z
+  .object({ text: z.string().trim().min(1).max(1_000).meta({ description: "Shown on the status page and sent to every alert target; never put secrets here" }) })
+  .strict();
+
+export const IncidentNoteSchema = z.object({ at: z.number().meta({ description: "Unix ms" }), text: z.string() });
+
 export const IncidentSchema = z.object({
+  id: z.number().meta({ description: "The incident's number (POST /v1/admin/incidents/{id}/notes)" }),
   key: z.string().meta({ description: "space:<id>, worker:<pool>/<id>, host:<pool>/<id>, pool:<id> or pinger" }),
   subject: AlertSubjectSchema,
   title: z.string(),
@@ -254,18 +271,24 @@ export const IncidentSchema = z.object({
   opened_at: z.number().meta({ description: "Unix ms" }),
   alerted_at: z.number(),
   reminders: z.number(),
+  notes: z.array(IncidentNoteSchema),
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
 export const ClosedIncidentSchema = z.object({
+  id: z.number(),
   key: z.string(),
   subject: AlertSubjectSchema,
   title: z.string(),
   opened_at: z.number(),
   closed_at: z.number(),
   how: z.string(),
+  notes: z.array(IncidentNoteSchema),
 });
 export type ClosedIncident = z.infer<typeof ClosedIncidentSchema>;
+
+/** What adding a note answers: the incident, open or closed, with its notes. */
+export const NotedIncidentSchema = z.union([IncidentSchema, ClosedIncidentSchema]);
 
 export const AlertStatusSchema = z.object({
   config: AlertSettingsInForceSchema,

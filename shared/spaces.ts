@@ -37,6 +37,8 @@ export const SpaceObjectSchema = z
     /** Stable id for history, metrics (space_id) and alerts; default: derived from the URL (spaceIdOf). */
     id: SpaceIdSchema.optional(),
     name: z.string().min(1).max(100).optional(),
+    /** The status page shows Spaces under their group's heading (e.g. "Bots", "Demos"); none: "Other". */
+    group: z.string().trim().min(1).max(60).optional(),
     method: z.enum(["GET", "HEAD"]).default("GET"),
     /** Status codes that count as up; default any 2xx or 3xx. */
     expect_status: z.array(z.number().int().min(100).max(599)).min(1).max(20).optional(),

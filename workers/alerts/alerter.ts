@@ -12,6 +12,9 @@ import { SPACE_STORE_NAME, type PingerHealth } from "../pinger/space-store.js";
 import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
 import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
 import { messagesFor, type AlertMessage, type Notice } from "./messages.js";
+import { requestsFor } from "./channels.js";
+import { ANNOUNCEMENT_SCHEMA, AnnouncementBook } from "./announcements.js";
+import { describeAnnouncement, type Announcement, type StoredAnnouncement } from "../../shared/announcements.js";
 import { deliverDue, enqueue, nextDeliveryAt, OUTBOX_SCHEMA, type DeliveryOutcome, type KnownTarget } from "./outbox.js";
 import type { AlertSignal } from "./signals.js";
 
@@ -22,15 +25,27 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITH
 CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, signal TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS held (key TEXT PRIMARY KEY, signal TEXT NOT NULL) WITHOUT ROWID;
 ${INCIDENT_SCHEMA}
-${OUTBOX_SCHEMA}`;
+${OUTBOX_SCHEMA}
+${ANNOUNCEMENT_SCHEMA}`;
 
 const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
 
 export type { AlertStatus } from "../../shared/api.js";
 
+/** What the status page shows of incidents: open ones, the history, and announcements in force. */
+export interface PageIncidents {
+  open: Incident[];
+  /** Closed within the history kept (90 days), newest first, at most `limit`. */
+  recent: ClosedIncident[];
+  /** How many closed incidents are kept in all. */
+  closed_total: number;
+  announcements: Announcement[];
+}
+
 export class Alerter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly book: IncidentBook;
+  private readonly announcements: AnnouncementBook;
   private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
   /** Maintenance windows as the last alarm read them from the SpaceStore (for timing only). */
   private windows: StoredWindow[] = [];
@@ -40,6 +55,12 @@ export class Alerter extends DurableObject<Env> {
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     this.book = new IncidentBook(this.sql);
+    this.announcements = new AnnouncementBook(this.sql);
+  }
+
+  /** Queues a message for a target, unless its service is not told this kind (PagerDuty and reminders). */
+  private queue(t: KnownTarget, m: AlertMessage, now: number): void {
+    if (requestsFor(t.target, m).length > 0) enqueue(this.sql, t.fp, m, now);
   }
 
   private meta<T>(key: string): T | null {
@@ -94,10 +115,42 @@ export class Alerter extends DurableObject<Env> {
   async sendTest(): Promise<{ targets: number }> {
     const now = Date.now();
     await this.config(now);
-    const m: AlertMessage = { source: "edge-pulse", event: "test", subject: "many", key: "test", title: "edge-pulse test alert: this target works", detail: null, at: new Date(now).toISOString(), opened_at: null, duration_s: null };
-    for (const t of this.targets.list) enqueue(this.sql, t.fp, m, now);
+    const m: AlertMessage = { source: "edge-pulse", event: "test", subject: "many", incident: null, key: "test", title: "edge-pulse test alert: this target works", detail: null, at: new Date(now).toISOString(), opened_at: null, duration_s: null };
+    for (const t of this.targets.list) this.queue(t, m, now);
     await this.wakeBy(now);
     return { targets: this.targets.list.length };
+  }
+
+  /**
+   * A person's note on an incident, open or closed: kept (the page shows it) and sent to every
+   * target as an update. Null when there is no such incident.
+   */
+  async addNote(id: number, text: string): Promise<Incident | ClosedIncident | null> {
+    const now = Date.now();
+    const added = this.book.addNote(id, text, now);
+    if (added === null) return null;
+    const { config } = await this.config(now);
+    const i = added.incident;
+    const notice: Notice = { event: "note", id: i.id, key: i.key, subject: i.subject, title: i.title, detail: text, at: now, opened_at: i.opened_at, open: added.open };
+    for (const t of this.targets.list) for (const m of messagesFor(t.target, [notice], config.storm_threshold, now)) this.queue(t, m, now);
+    await this.wakeBy(now);
+    return i;
+  }
+
+  addAnnouncement(a: StoredAnnouncement): Announcement | null {
+    const now = Date.now();
+    const added = this.announcements.add(a, now);
+    return added === null ? null : describeAnnouncement(added, now);
+  }
+
+  listAnnouncements(): Announcement[] {
+    const now = Date.now();
+    return this.announcements.current(now).map((a) => describeAnnouncement(a, now));
+  }
+
+  removeAnnouncement(id: string): Announcement | null {
+    const removed = this.announcements.remove(id);
+    return removed === null ? null : describeAnnouncement(removed, Date.now());
   }
 
   async status(): Promise<AlertStatus> {
@@ -115,9 +168,19 @@ export class Alerter extends DurableObject<Env> {
     };
   }
 
-  /** Open incidents only (the status page). */
-  async openIncidents(): Promise<{ open: Incident[]; recent: ClosedIncident[] }> {
-    return { open: this.book.open(), recent: this.book.recent(10) };
+  /**
+   * The status page's incidents: open ones, closed ones of the history kept (at most `limit`),
+   * and announcements in force. `keys`: only a detail page's subject (an exact key, or a
+   * prefix ending in "/").
+   */
+  async pageIncidents(limit: number, keys: string[] | null = null): Promise<PageIncidents> {
+    const now = Date.now();
+    return {
+      open: keys === null ? this.book.open() : this.book.openMatching(keys),
+      recent: this.book.recent(limit, keys),
+      closed_total: this.book.closedCount(),
+      announcements: this.announcements.current(now).filter((a) => a.starts_at <= now).map((a) => describeAnnouncement(a, now)),
+    };
   }
 
   override async alarm(): Promise<void> {
@@ -141,7 +204,7 @@ export class Alerter extends DurableObject<Env> {
 
     if (notices.length > 0) {
       log("info", "alerts", { notices: notices.length, opened: notices.filter((n) => n.event === "opened").map((n) => n.key).slice(0, 10), targets: this.targets.list.length });
-      for (const t of this.targets.list) for (const m of messagesFor(t.target, notices, config.storm_threshold, now)) enqueue(this.sql, t.fp, m, now);
+      for (const t of this.targets.list) for (const m of messagesFor(t.target, notices, config.storm_threshold, now)) this.queue(t, m, now);
     }
     const delivered: DeliveryOutcome = await deliverDue(this.sql, this.targets.list, now, log);
     if (delivered.sent + delivered.failed + delivered.dropped > 0) log("info", "alert deliveries", delivered);

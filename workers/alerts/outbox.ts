@@ -7,7 +7,8 @@
 import type { AlertTarget } from "../../shared/alerts.js";
 import { sha256Hex } from "../auth/tokens.js";
 import { Limiter } from "../pinger/budget.js";
-import { bodyFor, type AlertMessage } from "./messages.js";
+import { identityOf, requestsFor } from "./channels.js";
+import type { AlertMessage } from "./messages.js";
 
 export const OUTBOX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, target TEXT NOT NULL, message TEXT NOT NULL, attempts INTEGER NOT NULL, next_at INTEGER NOT NULL, created_at INTEGER NOT NULL, last_error TEXT);
@@ -24,7 +25,7 @@ const SENT_KEPT = 200;
 
 /** Names a target across config edits without keeping its URL anywhere but the config. */
 export async function fingerprint(t: AlertTarget): Promise<string> {
-  return (await sha256Hex(`${t.type} ${t.url}`)).slice(0, 16);
+  return (await sha256Hex(identityOf(t))).slice(0, 16);
 }
 
 export interface KnownTarget {
@@ -64,16 +65,21 @@ async function sign(secret: string, body: string): Promise<string> {
 
 type Attempt = { ok: true } | { ok: false; retryAt: number | null; error: string };
 
+/** Sends a message as its service's request(s) (channels.ts); all must succeed. */
 async function post(target: AlertTarget, m: AlertMessage, now: number): Promise<Attempt> {
-  const body = bodyFor(target, m);
-  const headers: Record<string, string> = { "content-type": "application/json", "user-agent": "edge-pulse-alerts" };
-  if (target.type === "webhook") {
-    Object.assign(headers, target.headers ?? {});
-    if (target.secret !== undefined) headers["x-edge-pulse-signature"] = await sign(target.secret, body);
+  for (const r of requestsFor(target, m)) {
+    const headers: Record<string, string> = { "user-agent": "edge-pulse-alerts", ...r.headers };
+    if (target.type === "webhook" && target.secret !== undefined) headers["x-edge-pulse-signature"] = await sign(target.secret, r.body);
+    const attempt = await send(r.url, headers, r.body, now);
+    if (!attempt.ok) return attempt;
   }
+  return { ok: true };
+}
+
+async function send(url: string, headers: Record<string, string>, body: string, now: number): Promise<Attempt> {
   let res: Response;
   try {
-    res = await fetch(target.url, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
     // The URL is a secret: report the failure's kind, never the request.
     return { ok: false, retryAt: 0, error: (err as Error).name === "TimeoutError" ? `no answer within ${TIMEOUT_MS / 1000} s` : "connection failed" };
@@ -85,7 +91,9 @@ async function post(target: AlertTarget, m: AlertMessage, now: number): Promise<
     let wait = Number.isFinite(header) && header > 0 ? header : NaN;
     if (Number.isNaN(wait)) {
       try {
-        wait = Number((JSON.parse(text) as { retry_after?: number }).retry_after);
+        // Discord says retry_after; Telegram parameters.retry_after.
+        const b = JSON.parse(text) as { retry_after?: number; parameters?: { retry_after?: number } };
+        wait = Number(b.retry_after ?? b.parameters?.retry_after);
       } catch {
         wait = NaN;
       }

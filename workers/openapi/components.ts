@@ -7,6 +7,7 @@
 // Every request and response body an operation names must be in this list (document.ts
 // refuses to build otherwise). Schemas nested inside a named one are referenced by name
 // when they are in the list, and written inline when they are not.
+import { AnnouncementListSchema, AnnouncementRequestSchema, AnnouncementSchema } from "../../shared/announcements.js";
 import * as z from "zod";
 import { AlertConfigSchema, AlertSubjectSchema, AlertTargetSchema } from "../../shared/alerts.js";
 import * as api from "../../shared/api.js";
@@ -106,6 +107,12 @@ const NAMED: [z.ZodType, string][] = [
   [api.AlertStatusSchema, "AlertStatus"],
   [api.IncidentSchema, "Incident"],
   [api.ClosedIncidentSchema, "ClosedIncident"],
+  [api.IncidentNoteSchema, "IncidentNote"],
+  [api.IncidentNoteRequestSchema, "IncidentNoteRequest"],
+  [api.NotedIncidentSchema, "NotedIncident"],
+  [AnnouncementRequestSchema, "AnnouncementRequest"],
+  [AnnouncementSchema, "Announcement"],
+  [AnnouncementListSchema, "AnnouncementList"],
   [api.TestAlertSchema, "TestAlert"],
   // The rest.
   [api.HealthSchema, "Health"],

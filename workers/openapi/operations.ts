@@ -10,6 +10,7 @@ import { DrainPatchSchema, DrainStateSchema, PlacementQuerySchema, PlacementSche
 import { ForwardConfigSchema, ForwardSetSchema } from "../../shared/forward.js";
 import { MaintenanceListSchema, MaintenanceRequestSchema, MaintenanceWindowSchema } from "../../shared/maintenance.js";
 import { OpenApiDocumentSchema } from "./components.js";
+import { AnnouncementListSchema, AnnouncementRequestSchema, AnnouncementSchema } from "../../shared/announcements.js";
 
 export type Auth = "none" | "viewer" | "admin" | "pool" | "pool_or_admin";
 
@@ -24,6 +25,8 @@ export interface Operation {
   auth: Auth;
   /** "asset": a file the build writes and Cloudflare serves without running the Worker. */
   served?: "asset";
+  /** The app's route when one serves several documented paths (the badges' /badge/*). */
+  route?: string;
   query?: z.ZodObject;
   /** A named schema (components.ts). */
   body?: z.ZodType;
@@ -42,6 +45,11 @@ export const OPERATIONS: Operation[] = [
   { id: "getMetrics", method: "get", path: "/metrics", tag: "status", summary: "Prometheus metrics (text format 0.0.4)", auth: "viewer", responses: { 200: ["Metrics", "text/plain"], ...denied } },
   { id: "getHealth", method: "get", path: "/health", tag: "status", summary: "Liveness of the Worker itself; with ?space=<id>, a ping-back from inside that Space (seed Spaces ping back here)", auth: "none", query: api.HealthQuerySchema, responses: { 200: ["Alive (and the ping-back recorded)", api.HealthSchema], ...bad, 404: ["No listed Space has that id", E] } },
   { id: "sendPingback", method: "post", path: "/v1/pingback/{space_id}", tag: "pinger", summary: "A ping-back from inside a Space (as GET /health?space=<id>)", auth: "none", responses: { 200: ["Recorded", api.HealthSchema], ...bad, 404: ["No listed Space has that id", E] } },
+  { id: "getSpacePage", method: "get", path: "/spaces/{id}", tag: "status", summary: "A Space's page (HTML): state, regions, 24 h latency chart, uptime with counts, the last 50 checks, HF stages, incidents; the id percent-encoded as one segment", auth: "viewer", responses: { 200: ["The page", "text/html"], ...denied, 404: ["No listed Space has that id (a page)", "text/html"] } },
+  { id: "getPoolPage", method: "get", path: "/pools/{id}", tag: "status", summary: "A pool's page (HTML): hosts, each GPU's VRAM used over 24 h, workers, recent events, incidents", auth: "viewer", responses: { 200: ["The page", "text/html"], ...denied, 404: ["No such pool (a page)", "text/html"] } },
+  { id: "getSpaceBadge", method: "get", path: "/badge/{space_id}.svg", route: "/badge/*", tag: "status", summary: "A README badge (SVG) with the Space's state; an unknown id gets a grey \"unknown\" badge", auth: "viewer", query: api.BadgeQuerySchema, responses: { 200: ["The badge", "image/svg+xml"], ...bad, 401: ["A grey \"private\" badge (STATUS_PAGE=private and no token)", "image/svg+xml"] } },
+  { id: "getSpaceUptimeBadge", method: "get", path: "/badge/{space_id}/uptime.svg", route: "/badge/*", tag: "status", summary: "A README badge (SVG) with the Space's uptime over ?window=24h|7d|30d|90d (default 30d)", auth: "viewer", query: api.BadgeQuerySchema, responses: { 200: ["The badge", "image/svg+xml"], ...bad, 401: ["A grey \"private\" badge", "image/svg+xml"] } },
+  { id: "getPoolBadge", method: "get", path: "/badge/pool/{pool_id}.svg", route: "/badge/*", tag: "status", summary: "A README badge (SVG): a pool's fresh workers of all", auth: "viewer", query: api.BadgeQuerySchema, responses: { 200: ["The badge", "image/svg+xml"], ...bad, 401: ["A grey \"private\" badge", "image/svg+xml"] } },
   { id: "getOpenApiDocument", method: "get", path: "/openapi.json", tag: "status", summary: "This document", auth: "none", served: "asset", responses: { 200: ["OpenAPI 3.1", OpenApiDocumentSchema] } },
   { id: "getApiDocs", method: "get", path: "/docs", tag: "status", summary: "API documentation (HTML), rendered from this document", auth: "none", served: "asset", responses: { 200: ["The page", "text/html"] } },
   { id: "listSpaces", method: "get", path: "/v1/spaces", tag: "pinger", summary: "Every Space: state, last check, latency, uptime, last error, HF stage; list errors; last tick", auth: "viewer", responses: { 200: ["The report", api.SpacesReportSchema], ...denied } },
@@ -74,6 +82,10 @@ export const OPERATIONS: Operation[] = [
   { id: "putSpaceList", method: "put", path: "/v1/admin/spaces", tag: "admin", summary: "Store the Space list in KV; 400 lists every bad entry and stores nothing", auth: "admin", body: api.SpaceListSchema, responses: { 200: ["Stored", api.SpaceListStoredSchema], 400: ["Bad entries: every one with its index and issues; nothing stored", api.SpaceListErrorSchema], ...denied, 413: ["Too many entries", E] } },
   { id: "getSpaceList", method: "get", path: "/v1/admin/spaces", tag: "admin", summary: "The stored Space list as written, with its errors", auth: "admin", responses: { 200: ["The list", api.StoredSpaceListSchema], ...denied } },
   { id: "createMaintenance", method: "post", path: "/v1/admin/maintenance", tag: "admin", summary: "Add a maintenance window (Space ids, pool ids or all; start and end or duration_s; weekly repeat; note): checks go on, alerts and uptime pause", auth: "admin", body: MaintenanceRequestSchema, responses: { 201: ["Added", MaintenanceWindowSchema], ...bad, ...denied, 409: ["Too many windows kept", E], 413: ["Body too large", E] } },
+  { id: "addIncidentNote", method: "post", path: "/v1/admin/incidents/{id}/notes", tag: "admin", summary: "Add a note to an open or closed incident: shown on the status pages and sent to every alert target as an update", auth: "admin", body: api.IncidentNoteRequestSchema, responses: { 201: ["Added; the incident with its notes", api.NotedIncidentSchema], ...bad, ...denied, 404: ["No such incident (closed ones are kept 90 days)", E], 413: ["Body too large", E] } },
+  { id: "createAnnouncement", method: "post", path: "/v1/admin/announcements", tag: "admin", summary: "Show a banner on the status pages until it expires (default 24 h)", auth: "admin", body: AnnouncementRequestSchema, responses: { 201: ["Added", AnnouncementSchema], ...bad, ...denied, 409: ["Too many announcements kept", E], 413: ["Body too large", E] } },
+  { id: "listAnnouncements", method: "get", path: "/v1/admin/announcements", tag: "admin", summary: "Announcements not expired (shown now or to come)", auth: "admin", responses: { 200: ["Announcements", AnnouncementListSchema], ...denied } },
+  { id: "deleteAnnouncement", method: "delete", path: "/v1/admin/announcements/{announcement_id}", tag: "admin", summary: "Take an announcement down now", auth: "admin", responses: { 200: ["Deleted", AnnouncementSchema], ...bad, ...denied, 404: ["No such announcement", E] } },
   { id: "listMaintenance", method: "get", path: "/v1/admin/maintenance", tag: "admin", summary: "Maintenance windows in force or to come, and one-offs ended within a week", auth: "admin", responses: { 200: ["Windows", MaintenanceListSchema], ...denied } },
   { id: "deleteMaintenance", method: "delete", path: "/v1/admin/maintenance/{window_id}", tag: "admin", summary: "End a maintenance window now (alerts it held open at once)", auth: "admin", responses: { 200: ["Deleted", MaintenanceWindowSchema], ...bad, ...denied, 404: ["No such window", E] } },
   { id: "putAlertSettings", method: "put", path: "/v1/admin/alerts", tag: "admin", summary: "Store the alert settings (targets, anti-flap reminders, storm guard) in KV", auth: "admin", body: AlertConfigSchema, responses: { 200: ["Stored; targets shown by type, name and host only", api.AlertSettingsStoredSchema], ...bad, ...denied } },

@@ -6,6 +6,7 @@
 // checked that hour. Days older than HISTORY_DAYS are dropped. Each day row also carries
 // running totals (cum_up, cum_total: every check up to that day), so an uptime window is
 // two index lookups per Space, not a scan of 90 days of rows.
+import { HOUR_CHECKS_CTE } from "./check-log.js";
 import type { Row, SqlLike } from "./sql.js";
 import type { SpaceCheck } from "./types.js";
 
@@ -59,16 +60,21 @@ export function accumulate(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): 
   return sql.exec("INSERT OR REPLACE INTO hour_acc (hour, data) VALUES (?, ?)", hour, JSON.stringify(acc)).rowsWritten;
 }
 
-/** One hour's accumulator into the day rows, one row per Space. */
+/**
+ * One hour's accumulator into the day rows, one row per Space, with the hour's checks from
+ * the tick ring (check-log.ts) in `detail`: ?1 hour, ?2 day, ?3 hour as text, ?4 and ?5 its span in ms.
+ */
 const ROLL_UP = `
-INSERT INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total, last_at, last_outcome, last_status, last_latency, regions)
+WITH ${HOUR_CHECKS_CTE}
+INSERT INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total, last_at, last_outcome, last_status, last_latency, regions, detail)
 SELECT j.key, ?2, j.value->>0, j.value->>1, j.value->>2, j.value->>3, json_object(?3, json_array(j.value->>0, j.value->>1)),
   COALESCE((SELECT p.cum_up FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), 0) + (j.value->>0),
   COALESCE((SELECT p.cum_total FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), 0) + (j.value->>1),
   j.value->>4, j.value->>5, j.value->>6, j.value->>7,
   CASE WHEN j.value->8 IS NULL THEN NULL
-    ELSE json_patch(COALESCE((SELECT p.regions FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), '{}'), j.value->8) END
-FROM hour_acc h, json_each(h.data) j WHERE h.hour = ?1
+    ELSE json_patch(COALESCE((SELECT p.regions FROM days p WHERE p.id = j.key AND p.day < ?2 ORDER BY p.day DESC LIMIT 1), '{}'), j.value->8) END,
+  c.list
+FROM hour_acc h CROSS JOIN json_each(h.data) j LEFT JOIN hour_checks c ON c.id = j.key WHERE h.hour = ?1
 ON CONFLICT (id, day) DO UPDATE SET
   up = up + excluded.up, total = total + excluded.total,
   cum_up = cum_up + excluded.up, cum_total = cum_total + excluded.total,
@@ -76,7 +82,8 @@ ON CONFLICT (id, day) DO UPDATE SET
   hours = json_patch(hours, excluded.hours),
   last_at = excluded.last_at, last_outcome = excluded.last_outcome,
   last_status = excluded.last_status, last_latency = excluded.last_latency,
-  regions = CASE WHEN excluded.regions IS NULL THEN regions ELSE json_patch(COALESCE(regions, '{}'), excluded.regions) END`;
+  regions = CASE WHEN excluded.regions IS NULL THEN regions ELSE json_patch(COALESCE(regions, '{}'), excluded.regions) END,
+  detail = CASE WHEN excluded.detail IS NULL THEN detail WHEN detail IS NULL THEN excluded.detail ELSE detail || ',' || excluded.detail END`;
 
 /** Rolls up every hour before the one `nowMs` falls in; returns rows written. */
 export function closeHours(sql: SqlLike, nowMs: number): number {
@@ -84,15 +91,15 @@ export function closeHours(sql: SqlLike, nowMs: number): number {
   const hours = sql.exec("SELECT hour FROM hour_acc WHERE hour < ? ORDER BY hour", current).toArray() as { hour: number }[];
   let written = 0;
   for (const { hour } of hours) {
-    written += sql.exec(ROLL_UP, hour, Math.floor(hour / 24), String(hour)).rowsWritten;
+    written += sql.exec(ROLL_UP, hour, Math.floor(hour / 24), String(hour), hour * HOUR_MS, (hour + 1) * HOUR_MS).rowsWritten;
     written += sql.exec("DELETE FROM hour_acc WHERE hour = ?", hour).rowsWritten;
   }
   if (hours.length > 0) {
     const today = Math.floor(nowMs / DAY_MS);
     written += sql.exec("DELETE FROM days WHERE day < ?", today - (HISTORY_DAYS - 1)).rowsWritten;
-    // Hourly counts are read for the last 24 hours only; emptied after that, the 90 days of
-    // rows that every uptime window scans stay narrow (5x faster to sum at 2,000 Spaces).
-    written += sql.exec("UPDATE days SET hours = '{}' WHERE day < ? AND hours <> '{}'", today - 1).rowsWritten;
+    // Hourly counts and checks are read for the last 24 hours only; emptied after that, the 90
+    // days of rows that every uptime window scans stay narrow (5x faster to sum at 2,000 Spaces).
+    written += sql.exec("UPDATE days SET hours = '{}', detail = NULL WHERE day < ? AND (hours <> '{}' OR detail IS NOT NULL)", today - 1).rowsWritten;
   }
   return written;
 }
@@ -134,9 +141,9 @@ function add(w: Window, up: number, total: number): void {
 
 /**
  * Every Space's uptime windows, hourly bars for 24 h and last check, from the day rows
- * (summed in SQLite) and the accumulators of hours not rolled up yet.
+ * (summed in SQLite) and the accumulators of hours not rolled up yet; `only`: one Space's.
  */
-export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHistory> {
+export function readHistory(sql: SqlLike, nowMs: number, only: string | null = null): Map<string, SpaceHistory> {
   const today = Math.floor(nowMs / DAY_MS);
   const nowHour = Math.floor(nowMs / HOUR_MS);
   const out = new Map<string, SpaceHistory>();
@@ -173,7 +180,8 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
       `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency, d.regions,
          (SELECT MIN(f.day) FROM days f WHERE f.id = s.id) AS first_day,
          ${cols("w7", today - 6)}, ${cols("w30", today - 29)}, ${cols("w90", today - (HISTORY_DAYS - 1))}
-       FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day = (SELECT MAX(m.day) FROM days m WHERE m.id = s.id)`,
+       FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day = (SELECT MAX(m.day) FROM days m WHERE m.id = s.id)${only === null ? "" : " AND s.id = ?"}`,
+      ...(only === null ? [] : [only]),
     )
     .toArray() as Row[];
   for (const r of latest) {
@@ -186,7 +194,8 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
     if (r.regions !== null) regionsSeen(h, JSON.parse(r.regions as string) as Record<string, RegionLast>);
     firstDay(h, r.first_day as number);
   }
-  for (const r of sql.exec("SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?", today - 1).toArray() as Row[]) {
+  const recent = `SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?${only === null ? "" : " AND s.id = ?"}`;
+  for (const r of sql.exec(recent, today - 1, ...(only === null ? [] : [only])).toArray() as Row[]) {
     const h = get(r.id as string);
     for (const [key, [up, total]] of Object.entries(JSON.parse(r.hours as string) as Record<string, [number, number]>)) {
       const age = nowHour - Number(key);
@@ -202,6 +211,7 @@ export function readHistory(sql: SqlLike, nowMs: number): Map<string, SpaceHisto
     const age = nowHour - hour;
     const dayAge = today - Math.floor(hour / 24);
     for (const [id, a] of Object.entries(JSON.parse(r.data as string) as Record<string, Acc>)) {
+      if (only !== null && id !== only) continue;
       const h = get(id);
       if (dayAge < 7) add(h.windows["7d"], a[0], a[1]);
       if (dayAge < 30) add(h.windows["30d"], a[0], a[1]);

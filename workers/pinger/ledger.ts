@@ -10,6 +10,7 @@ import type { PingTotalsSchema } from "../../shared/api.js";
 import { slotOf, offsetSeconds } from "../../shared/schedule.js";
 import type { Space, SpaceConfigError } from "../../shared/spaces.js";
 import { hfSpaceId } from "./hf.js";
+import { CHECK_LOG_SCHEMA, logChecks } from "./check-log.js";
 import { accumulate, closeHours } from "./history.js";
 import type { Row, SqlLike, SqlValue } from "./sql.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
@@ -25,8 +26,9 @@ CREATE TABLE IF NOT EXISTS hour_acc (hour INTEGER PRIMARY KEY, data TEXT NOT NUL
 CREATE TABLE IF NOT EXISTS days (
   id TEXT NOT NULL, day INTEGER NOT NULL, up INTEGER NOT NULL, total INTEGER NOT NULL,
   lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL, cum_up INTEGER NOT NULL, cum_total INTEGER NOT NULL,
-  last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER, regions TEXT,
+  last_at INTEGER, last_outcome TEXT, last_status INTEGER, last_latency INTEGER, regions TEXT, detail TEXT,
   PRIMARY KEY (id, day)) WITHOUT ROWID;
+${CHECK_LOG_SCHEMA}
 `;
 
 export type SpaceState = "unknown" | "up" | "down" | "waking" | "degraded";
@@ -152,11 +154,13 @@ export class SpaceLedger {
 
   constructor(readonly sql: SqlLike) {
     sql.exec(SCHEMA);
-    // Stores made before PING_REGIONS existed (each region's latest check, JSON).
-    try {
-      sql.exec("ALTER TABLE days ADD COLUMN regions TEXT");
-    } catch (err) {
-      if (!/duplicate column/i.test(String(err))) throw err;
+    // Stores made before PING_REGIONS (each region's latest check) and the check log (detail).
+    for (const column of ["regions", "detail"]) {
+      try {
+        sql.exec(`ALTER TABLE days ADD COLUMN ${column} TEXT`);
+      } catch (err) {
+        if (!/duplicate column/i.test(String(err))) throw err;
+      }
     }
   }
 
@@ -194,8 +198,10 @@ export class SpaceLedger {
     return removed;
   }
 
-  spaces(): Space[] {
-    return this.rows<{ config: string }>("SELECT config FROM spaces ORDER BY pos").map((r) => JSON.parse(r.config) as Space);
+  /** The list in force, in its order; `only`: that Space alone (none when it is not listed). */
+  spaces(only: string | null = null): Space[] {
+    const rows = only === null ? this.rows<{ config: string }>("SELECT config FROM spaces ORDER BY pos") : this.rows<{ config: string }>("SELECT config FROM spaces WHERE id = ?", only);
+    return rows.map((r) => JSON.parse(r.config) as Space);
   }
 
   /**
@@ -264,7 +270,7 @@ export class SpaceLedger {
       return c.outcome === "skipped" || row === undefined ? c : judge(c, { id: c.id, interval_s: row.interval_s, expect_pingback: row.expect_pingback === 1 });
     });
     const done = judged.filter((c) => c.outcome !== "skipped");
-    if (done.length > 0) this.rowsWritten += accumulate(this.sql, tickMs, done);
+    if (done.length > 0) this.rowsWritten += accumulate(this.sql, tickMs, done) + logChecks(this.sql, tickMs, done);
     const transitions: Transition[] = [];
     for (const check of done) {
       const prev = before.get(check.id);

@@ -41,14 +41,19 @@ function nextCheck(id: string, intervalS: number, nowMs: number): string {
   return iso((slot * intervalS + off) * 1000)!;
 }
 
-export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: ReportExtras = { windows: [], listed: [], pingbackAt: () => null }): SpacesBody & { history: Map<string, SpaceHistory> } {
+export function buildSpacesReport(
+  ledger: SpaceLedger,
+  nowMs: number,
+  extras: ReportExtras = { windows: [], listed: [], pingbackAt: () => null },
+  only: string | null = null,
+): SpacesBody & { history: Map<string, SpaceHistory> } {
   const list = ledger.getMeta<ListStatus>("list");
-  const states = ledger.allStates();
-  const history = readHistory(ledger.sql, nowMs);
+  const states = only === null ? ledger.allStates() : ledger.states([only]);
+  const history = readHistory(ledger.sql, nowMs, only);
   // The regions the last tick ran with decide which one is each Space's home.
   const lastTick = ledger.getMeta<TickSummary>("last_tick");
   const regionList = lastTick?.regions ?? [];
-  const spaces = ledger.spaces().map((s): SpaceStatusBody => {
+  const spaces = ledger.spaces(only).map((s): SpaceStatusBody => {
     const st = states.get(s.id);
     const h = history.get(s.id);
     const w = h?.windows;
@@ -62,6 +67,7 @@ export function buildSpacesReport(ledger: SpaceLedger, nowMs: number, extras: Re
       id: s.id,
       name: s.name,
       url: s.url,
+      group: s.group ?? null,
       interval_s: s.interval_s,
       critical: s.critical,
       state: st?.state ?? "unknown",

@@ -8,6 +8,7 @@ import { covers, describeWindow, type MaintenanceWindow, type StoredWindow } fro
 import { MaintenanceBook } from "../maintenance/book.js";
 import { cardedSpaces } from "../status/limits.js";
 import { readDailyBars, type Window } from "./history.js";
+import { hourly, LAST_CHECKS, readRecentChecks, type HourLatency, type LoggedCheck } from "./check-log.js";
 import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
 import { refreshList } from "./list.js";
 import { PingbackBook } from "./pingbacks.js";
@@ -39,8 +40,21 @@ export type TickPlan =
     };
 
 export interface SpacesOverview extends SpacesBody {
-  bars: Record<string, { hours: Window[]; days: Window[] }>;
+  /** For the Spaces drawn as cards: uptime bars and the hourly latency chart. */
+  bars: Record<string, { hours: Window[]; days: Window[]; latency: HourLatency[] }>;
   totals: PingTotals | null;
+}
+
+/** One Space's detail page: its status, last checks, 24 hourly latency figures and 90 daily bars. */
+export interface SpaceDetail {
+  space: SpacesBody["spaces"][number];
+  /** Newest first, at most 50 (those of today and yesterday: the log keeps two days). */
+  checks: LoggedCheck[];
+  hours: HourLatency[];
+  /** The 24 hourly uptime bars, oldest first. */
+  hour_bars: Window[];
+  days: Window[];
+  regions: string[];
 }
 
 export interface PingerHealth {
@@ -150,9 +164,25 @@ export class SpaceStore extends DurableObject<Env> {
     const { history, ...body } = buildSpacesReport(this.ledger, now, this.reportExtras());
     const carded = withBars ? cardedSpaces(body.spaces).map((s) => s.id) : [];
     const days = readDailyBars(this.ledger.sql, now, carded);
+    const checks = readRecentChecks(this.ledger.sql, now, carded);
     const bars: SpacesOverview["bars"] = {};
-    for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [] };
+    for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [], latency: hourly(checks.get(id) ?? [], now) };
     return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null };
+  }
+
+  /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */
+  detail(id: string): SpaceDetail | null {
+    const now = Date.now();
+    const { history, spaces, last_tick } = buildSpacesReport(this.ledger, now, this.reportExtras(), id);
+    const space = spaces[0];
+    if (space === undefined) return null;
+    const checks = readRecentChecks(this.ledger.sql, now, [id]).get(id)!;
+    return { space, checks: checks.slice(0, LAST_CHECKS), hours: hourly(checks, now), hour_bars: history.get(id)?.hours ?? [], days: readDailyBars(this.ledger.sql, now, [id]).get(id) ?? [], regions: last_tick?.regions ?? [] };
+  }
+
+  /** One Space's status (a badge), or null when no listed Space has that id. */
+  spaceStatus(id: string): SpacesBody["spaces"][number] | null {
+    return buildSpacesReport(this.ledger, Date.now(), this.reportExtras(), id).spaces[0] ?? null;
   }
 
   private reportExtras(): ReportExtras {

@@ -35,6 +35,7 @@ import { Live, type StreamKind } from "./live.js";
 import { hiveTelemetry, queenBeat } from "./queen-shape.js";
 import { Scheduling } from "./scheduling.js";
 import { Forwarder } from "./forward.js";
+import { VramHistory, type VramSeries } from "./vram-history.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { poolSignals } from "../alerts/signals.js";
 
@@ -58,6 +59,15 @@ export interface PoolMetrics {
   snapshot: PublicSnapshot;
   counters: HeartbeatCounters;
 }
+
+/** The pool's page (/pools/{id}): the public snapshot, each GPU's VRAM over 24 h, the latest events (kind and subject only). */
+export interface PoolDetail extends PoolMetrics {
+  vram: VramSeries;
+  events: { seq: number; at: string; kind: string; subject: string }[];
+}
+
+/** How many of the latest events the pool's page lists. */
+const PAGE_EVENTS = 30;
 
 
 /** A heartbeat's answer: the pool's ack plus which pool and which sidecar this edge serves. */
@@ -89,6 +99,8 @@ export class PoolRegistry extends DurableObject<Env> {
   private live!: Live;
   /** The seed's queen push (forward.ts). */
   private forwarder!: Forwarder;
+  /** Each GPU's VRAM over 24 h for the pool's page (vram-history.ts). */
+  private vram!: VramHistory;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -151,6 +163,7 @@ export class PoolRegistry extends DurableObject<Env> {
     this.store = new RegistryStore(this.ctx.storage.sql);
     this.scheduling = new Scheduling(this.store);
     this.forwarder = new Forwarder(this.store);
+    this.vram = new VramHistory(this.store);
     this.live = this.newLive();
     this.store.onEvent = () => this.live.eventWritten();
   }
@@ -214,6 +227,7 @@ export class PoolRegistry extends DurableObject<Env> {
         // Reservations whose VRAM this heartbeat shows in use end; stream readers see the host.
         this.scheduling.hostReported(this.pool, hostId, hb.workers, now);
         this.live.hostReported(hostId);
+        this.vram.note(now, hostId, hb.gpus);
       }
       return applied;
     });
@@ -326,6 +340,13 @@ export class PoolRegistry extends DurableObject<Env> {
   async metrics(): Promise<PoolMetrics | null> {
     if (this.poolId === null) return null;
     return { snapshot: this.publicSnapshot(), counters: this.pool.counters };
+  }
+
+  /** The pool's page: what metrics() gives, VRAM over 24 h and the latest events (their details may name URIs: left out). */
+  async details(): Promise<PoolDetail | null> {
+    if (this.poolId === null) return null;
+    const events = this.store.listEvents(Math.max(0, this.store.lastSeq - PAGE_EVENTS), PAGE_EVENTS).map(({ seq, at, kind, subject }) => ({ seq, at, kind, subject }));
+    return { snapshot: this.publicSnapshot(), counters: this.pool.counters, vram: this.vram.series(Date.now()), events: events.reverse() };
   }
 
   async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {

@@ -10,3 +10,7 @@ export const MAX_WORKER_ROWS = 200;
 export function cardedSpaces<T extends { state: string }>(all: T[]): T[] {
   return all.length > FULL_CARDS ? all.filter((s) => s.state !== "up").slice(0, FULL_CARDS) : all;
 }
+/** Closed incidents the main page lists (a detail page lists its subject's). */
+export const HISTORY_SHOWN = 20;
+/** Closed incidents a detail page lists. */
+export const DETAIL_HISTORY_SHOWN = 50;

@@ -1,16 +1,16 @@
 // Everything the status page and /metrics show, gathered in one place: the pinger's report
-// with uptime bars, each pool's snapshot and heartbeat counters, and open incidents. At most
+// with uptime bars, each pool's snapshot and heartbeat counters, incidents and announcements. At most
 // 6 Durable Object calls in flight (the per-invocation connection limit).
-import { ALERTER_NAME } from "../alerts/alerter.js";
-import type { ClosedIncident, Incident } from "../alerts/incidents.js";
+import { ALERTER_NAME, type PageIncidents } from "../alerts/alerter.js";
 import { SPACE_STORE_NAME, type SpacesOverview } from "../pinger/space-store.js";
 import type { PoolMetrics } from "../pools/pool-registry.js";
+import { HISTORY_SHOWN } from "./limits.js";
 
 export interface Overview {
   now: number;
   spaces: SpacesOverview;
   pools: PoolMetrics[];
-  incidents: { open: Incident[]; recent: ClosedIncident[] };
+  incidents: PageIncidents;
 }
 
 /** `bars`: the page's uptime bars (90 day rows a Space to read); /metrics asks for none. */
@@ -18,7 +18,7 @@ export async function loadOverview(env: Env, bars: boolean): Promise<Overview> {
   const [spaces, ids, incidents] = await Promise.all([
     env.SPACE_STORE.getByName(SPACE_STORE_NAME).overview(bars),
     env.POOL_INDEX.getByName("index").list(),
-    env.ALERTS.getByName(ALERTER_NAME).openIncidents(),
+    env.ALERTS.getByName(ALERTER_NAME).pageIncidents(bars ? HISTORY_SHOWN : 0),
   ]);
   const pools: PoolMetrics[] = [];
   for (let i = 0; i < ids.length; i += 6) {

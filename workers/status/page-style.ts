@@ -37,4 +37,15 @@ table.workers{width:100%;border-collapse:collapse;margin-top:10px;font-size:.85r
 table.workers th{color:var(--muted);font-weight:500}
 @media (max-width:560px){.card header .meta{flex-basis:100%}table.workers th:nth-child(4),table.workers td:nth-child(4),table.workers th:nth-child(6),table.workers td:nth-child(6){display:none}.gpus li{grid-template-columns:1fr}}
 ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--muted);font-size:.85rem}a{color:var(--accent)}
+
+.chart{display:block;width:100%;height:auto;margin:6px 0}.chart.latency:not(.large){height:44px}
+.chart .max{fill:var(--fill);opacity:.55}.chart .p50{fill:none;stroke:var(--accent);stroke-width:2;vector-effect:non-scaling-stroke}.chart .p50-dot{fill:var(--accent)}
+.chart .fail{fill:var(--bad)}.chart .grid{stroke:var(--line);stroke-width:1}.chart .axis{fill:var(--muted);font-size:11px}
+.legend .key{display:inline-block;width:12px;height:10px;margin:0 4px 0 10px;vertical-align:middle}.legend .key.p50{background:var(--accent);height:3px}.legend .key.max{background:var(--fill)}.legend .key.fail{background:var(--bad)}
+.announcements{margin:10px 0}.announcement{margin:6px 0;padding:8px 12px;border-radius:8px;border-left:4px solid var(--accent);background:var(--card)}.announcement.warning{border-color:var(--fair)}.announcement.critical{border-color:var(--bad)}
+ul.notes{margin:4px 0;padding-left:18px;font-size:.88rem}ul.incidents li{margin:6px 0}ul.events,ul.stages{margin:0;padding-left:18px;font-size:.88rem}
+.group-name{font-size:1rem;margin:18px 0 4px;color:var(--text)}.card .name{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}
+.crumbs{margin:0 0 4px;font-size:.85rem;color:var(--muted)}h1 .pill{vertical-align:middle;margin-left:6px}
+table.checks caption{text-align:left;padding:4px 0}table.checks td.error-cell{overflow-wrap:anywhere;color:var(--bad-text)}
+.gpus li .gpu-chart{grid-column:1/-1}
 `;

@@ -1,19 +1,31 @@
-// The status page at `/`: server-rendered with Hono JSX. One small inline script reloads it
-// every 30 s so a page left open keeps moving, with a button that pauses it (a meta refresh
-// cannot be paused: WCAG 2.2.1); the choice is kept for the tab.
-import { raw } from "hono/html";
+// The status page at `/`: server-rendered with Hono JSX in the shared frame (layout.tsx: title
+// and favicon that say the state, announcements, auto-refresh with a pause button).
 import type { Overview } from "./overview.js";
-import { PAGE_CSS } from "./page-style.js";
+import { IncidentHistory, OpenIncidents } from "./incidents-view.js";
+import { Layout, REFRESH_S, type Tone } from "./layout.js";
 import { PoolsView } from "./pools-view.js";
 import { ago, SpacesView } from "./spaces-view.js";
 import { MaintenanceView } from "./maintenance-view.js";
+import { HISTORY_SHOWN } from "./limits.js";
 
-export const REFRESH_S = 30;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-const REFRESH_SCRIPT = `(()=>{const b=document.getElementById("refresh");let paused=sessionStorage.getItem("edge-pulse-paused")==="1",t;
-const arm=()=>{clearTimeout(t);if(!paused)t=setTimeout(()=>location.reload(),${REFRESH_S * 1000})};
-const show=()=>{b.textContent=paused?"Resume auto-refresh":"Pause auto-refresh";b.setAttribute("aria-pressed",String(paused))};
-b.addEventListener("click",()=>{paused=!paused;sessionStorage.setItem("edge-pulse-paused",paused?"1":"0");show();arm()});show();arm()})();`;
+/** What is wrong, in a few words each (the headline, the tab's title), and how bad it is. */
+export function problemsOf(o: Overview, overdueS: number): { problems: string[]; tone: Tone; overdue: boolean } {
+  const down = o.spaces.spaces.filter((s) => s.state === "down").length;
+  const degraded = o.spaces.spaces.filter((s) => s.state === "degraded").length;
+  const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
+  const tick = o.spaces.last_tick;
+  const overdue = tick === null || o.now - Date.parse(tick.finished_at) > overdueS * 1000;
+  const problems = [
+    down > 0 ? `${down} down` : null,
+    degraded > 0 ? `${degraded} degraded` : null,
+    staleWorkers > 0 ? `${plural(staleWorkers, "worker")} stale` : null,
+    overdue && tick !== null ? "pinger overdue" : null,
+  ].filter((p): p is string => p !== null);
+  const tone: Tone = down > 0 || (overdue && tick !== null) ? "bad" : problems.length > 0 ? "warn" : "ok";
+  return { problems, tone, overdue };
+}
 
 function Summary(props: { o: Overview; overdueS: number }) {
   const { o } = props;
@@ -21,11 +33,11 @@ function Summary(props: { o: Overview; overdueS: number }) {
   const degraded = o.spaces.spaces.filter((s) => s.state === "degraded").length;
   const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
   const tick = o.spaces.last_tick;
-  const overdue = tick === null || o.now - Date.parse(tick.finished_at) > props.overdueS * 1000;
+  const { overdue } = problemsOf(o, props.overdueS);
   const problems = [
-    down > 0 ? `${down} Space${down === 1 ? "" : "s"} down` : null,
-    degraded > 0 ? `${degraded} Space${degraded === 1 ? "" : "s"} degraded` : null,
-    staleWorkers > 0 ? `${staleWorkers} worker${staleWorkers === 1 ? "" : "s"} stale` : null,
+    down > 0 ? `${plural(down, "Space")} down` : null,
+    degraded > 0 ? `${plural(degraded, "Space")} degraded` : null,
+    staleWorkers > 0 ? `${plural(staleWorkers, "worker")} stale` : null,
     overdue && tick !== null ? "the pinger is overdue" : null,
   ].filter((p): p is string => p !== null);
   return (
@@ -45,38 +57,15 @@ function Summary(props: { o: Overview; overdueS: number }) {
 
 export function StatusPage(props: { o: Overview; title: string; overdueS: number }) {
   const { o } = props;
+  const { problems, tone } = problemsOf(o, props.overdueS);
   return (
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{props.title}</title>
-        <style>{raw(PAGE_CSS)}</style>
-      </head>
-      <body>
-        <main>
-          <h1>{props.title}</h1>
-          <Summary o={o} overdueS={props.overdueS} />
-          {o.incidents.open.length > 0 && (
-            <section id="incidents">
-              <h2>Open incidents <small>{o.incidents.open.length}</small></h2>
-              <ul class="incidents">
-                {o.incidents.open.map((i) => (
-                  <li>{i.title} <span class="meta">since {ago(new Date(i.opened_at).toISOString(), o.now)}</span></li>
-                ))}
-              </ul>
-            </section>
-          )}
-          <MaintenanceView windows={o.spaces.maintenance} />
-          <SpacesView data={o.spaces} now={o.now} />
-          <PoolsView pools={o.pools} windows={o.spaces.maintenance} />
-          <footer>
-            edge-pulse · <a href="/metrics">metrics</a> · <a href="/docs">API docs</a>
-          </footer>
-        </main>
-        <script>{raw(REFRESH_SCRIPT)}</script>
-      </body>
-    </html>
+    <Layout title={props.title} heading={<h1>{props.title}</h1>} tone={tone} problems={problems} announcements={o.incidents.announcements}>
+      <Summary o={o} overdueS={props.overdueS} />
+      <OpenIncidents open={o.incidents.open} now={o.now} />
+      <MaintenanceView windows={o.spaces.maintenance} />
+      <SpacesView data={o.spaces} now={o.now} />
+      <PoolsView pools={o.pools} windows={o.spaces.maintenance} />
+      <IncidentHistory recent={o.incidents.recent.slice(0, HISTORY_SHOWN)} total={o.incidents.closed_total} />
+    </Layout>
   );
 }

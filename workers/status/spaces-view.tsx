@@ -1,9 +1,11 @@
-// The Spaces section of the status page: state, latency, HF stage and uptime bars per Space.
+// The Spaces section of the status page: state, latency (a 24 h chart), HF stage and uptime
+// bars per Space, under their groups; each name links to the Space's detail page.
 // Shows each Space's name and host, never its URL (a URL may carry a token in its query).
 import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
 import { UptimeBars } from "./bars.js";
+import { LatencyChart } from "./charts.js";
 import { MaintenanceNote } from "./maintenance-view.js";
 import { formatDuration } from "../../shared/duration.js";
 import { cardedSpaces } from "./limits.js";
@@ -12,15 +14,17 @@ import { publicText } from "./public-text.js";
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(r === 1 ? 0 : 2)}%`);
-
 export function ago(iso: string | null, now: number): string {
   return iso === null ? "never" : `${formatDuration((now - Date.parse(iso)) / 1000)} ago`;
 }
 
+/** The Space's detail page (ids derived from URLs hold slashes: encoded as one path segment). */
+export const spaceHref = (id: string) => `/spaces/${encodeURIComponent(id)}`;
+
+export const percent = (r: number | null) => (r === null ? "–" : `${(r * 100).toFixed(r === 1 ? 0 : 2)}%`);
 
 /** Each region's latest check, home first (only with PING_REGIONS). */
-function Regions(props: { s: SpaceStatusBody; now: number }) {
+export function Regions(props: { s: SpaceStatusBody; now: number }) {
   if (props.s.regions.length === 0) return null;
   return (
     <p class="regions meta">
@@ -36,8 +40,9 @@ function Regions(props: { s: SpaceStatusBody; now: number }) {
   );
 }
 
-function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number }) {
+function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number; grouped: boolean }) {
   const { s, bars, now } = props;
+  const Name = props.grouped ? "h4" : "h3";
   const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
   const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
   return (
@@ -45,7 +50,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
       <header>
         <span class={`pill ${s.state}`}>{s.state}</span>
         {s.maintenance !== null && <span class="pill maintenance">maintenance</span>}
-        <h3>{s.name}</h3>
+        <Name class="name"><a href={spaceHref(s.id)}>{s.name}</a></Name>
         <span class="meta">
           {hostOf(s.url)} · {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
         </span>
@@ -62,6 +67,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
         <span>90 d <b>{percent(s.uptime["90d"])}</b> <small>of {s.checks["90d"]} checks</small></span>
         <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
       </div>
+      {bars !== undefined && bars.latency.some((h) => h.checks > 0) && <LatencyChart hours={bars.latency} />}
       <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
       <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
       <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
@@ -69,34 +75,63 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
   );
 }
 
+/** Spaces by their list's `group`, in the order groups first appear; those without one last, as "Other". */
+export function byGroup<T extends { group: string | null }>(all: T[]): [string | null, T[]][] {
+  const groups = new Map<string | null, T[]>();
+  for (const s of all) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  const other = groups.get(null);
+  groups.delete(null);
+  return [...groups, ...(other === undefined ? [] : [[null, other] as [null, T[]]])];
+}
+
+function CompactRows(props: { rows: SpaceStatusBody[] }) {
+  if (props.rows.length === 0) return null;
+  return (
+    <table class="compact">
+      <thead><tr><th>Space</th><th>state</th><th>latency</th><th>24 h</th><th>90 d</th></tr></thead>
+      <tbody>
+        {props.rows.map((s) => (
+          <tr data-state={s.state}>
+            <td><a href={spaceHref(s.id)}>{s.name}</a> <small class="muted">{hostOf(s.url)}</small></td>
+            <td><span class={`pill ${s.state}`}>{s.state}</span>{s.maintenance !== null && <span class="pill maintenance">maintenance</span>}</td>
+            <td>{s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"}</td>
+            <td>{percent(s.uptime["24h"])}</td>
+            <td>{percent(s.uptime["90d"])}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function SpacesView(props: { data: SpacesOverview; now: number }) {
   const { data, now } = props;
   const all = data.spaces;
   // A long list puts its problems first and keeps the page small (bars cost ~4 KB a Space).
-  const cards = cardedSpaces(all);
-  const carded = new Set(cards.map((s) => s.id));
-  const rows = all.filter((s) => !carded.has(s.id));
+  const carded = new Set(cardedSpaces(all).map((s) => s.id));
+  const groups = byGroup(all);
+  const grouped = groups.some(([g]) => g !== null);
+  const body = (list: SpaceStatusBody[]) => (
+    <>
+      {list.filter((s) => carded.has(s.id)).map((s) => <SpaceCard s={s} bars={data.bars[s.id]} now={now} grouped={grouped} />)}
+      <CompactRows rows={list.filter((s) => !carded.has(s.id))} />
+    </>
+  );
   return (
     <section id="spaces">
       <h2>Spaces <small>{all.length}</small></h2>
       {all.length === 0 && <p class="muted">No Spaces listed yet. Put a list in KV (key "spaces") or PUT /v1/admin/spaces.</p>}
-      {cards.map((s) => <SpaceCard s={s} bars={data.bars[s.id]} now={now} />)}
-      {rows.length > 0 && (
-        <table class="compact">
-          <thead><tr><th>Space</th><th>state</th><th>latency</th><th>24 h</th><th>90 d</th></tr></thead>
-          <tbody>
-            {rows.map((s) => (
-              <tr data-state={s.state}>
-                <td><span>{s.name}</span> <small class="muted">{hostOf(s.url)}</small></td>
-                <td><span class={`pill ${s.state}`}>{s.state}</span>{s.maintenance !== null && <span class="pill maintenance">maintenance</span>}</td>
-                <td>{s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"}</td>
-                <td>{percent(s.uptime["24h"])}</td>
-                <td>{percent(s.uptime["90d"])}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {grouped
+        ? groups.map(([group, list]) => {
+            const bad = list.filter((s) => s.state === "down" || s.state === "degraded").length;
+            return (
+              <div class="group">
+                <h3 class="group-name">{group ?? "Other"} <small>{list.length}{bad > 0 ? ` · ${bad} not up` : ""}</small></h3>
+                {body(list)}
+              </div>
+            );
+          })
+        : body(all)}
       {data.config_errors.length > 0 && <p class="muted">{data.config_errors.length} entries of the Space list could not be used (see GET /v1/spaces).</p>}
     </section>
   );
