@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
 import { countRun, freePort, type RunCount } from "../scripts/bench-lib.mjs";
+import { serviceLog, serviceRequest } from "./alert-services.js";
 
 /** How many requests each path has had, for "503 until the Nth request" and counting. */
 const hits = new Map<string, number>();
@@ -78,6 +79,10 @@ function route(req: IncomingMessage, res: ServerResponse): void {
       const prefix = decodeURIComponent(parts.slice(1).join("/"));
       return json(res, 200, Object.fromEntries([...runs].filter(([k]) => k.startsWith(prefix))));
     }
+    case "svc": // POST /svc/<service>/<name>/...: an alert service's stand-in (alert-services.ts)
+      return serviceRequest(req, res, parts);
+    case "_svc":
+      return serviceLog(res, parts);
     case "hook": // POST /hook/<name>: a webhook receiver
       return receiveHook(req, res, parts[1]!);
     case "_hook": // GET /_hook/<name>: what it got; PUT /_hook/<name>/<n>/<status>: fail the next n
