@@ -158,7 +158,7 @@ describe("GET /metrics", () => {
 });
 
 describe("axe-core in Chromium", () => {
-  it("finds no serious or critical violation on / and /docs, in both colour schemes, on a phone and a desktop", async () => {
+  it("finds no serious or critical violation on /, /docs and the detail pages, in both colour schemes, on a phone and a desktop", async () => {
     const axe = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
     const browser = await launch();
     const found = [];
@@ -166,7 +166,7 @@ describe("axe-core in Chromium", () => {
       for (const colorScheme of ["dark", "light"]) {
         for (const width of [390, 1280]) {
           const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
-          for (const path of ["/", "/docs"]) {
+          for (const path of ["/", "/docs", `/spaces/${encodeURIComponent(`${base}/e2e-stoppable`)}`, "/pools/e2e-pool"]) {
             expect((await page.goto(`${edge}${path}`)).status()).toBe(200);
             await page.addScriptTag({ path: axe });
             const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ["violations"] })).violations);
@@ -244,6 +244,96 @@ describe("the status page in Chromium", () => {
       await page.screenshot({ path: `${OUT}/status-page-phone.png`, fullPage: true });
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.screenshot({ path: `${OUT}/status-page-desktop.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe("detail pages, notes and badges in Chromium", () => {
+  it("a click on a Space shows its latency chart and each check; a note on its incident shows on the pages", async () => {
+    const incident = (await call("GET", "/v1/admin/alerts")).body.open.find((i) => i.title.includes("e2e-stoppable"));
+    expect((await call("POST", `/v1/admin/incidents/${incident.id}/notes`, { json: { text: "Looking into it: the model server ran out of memory" } })).status).toBe(201);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+      await page.goto(`${edge}/`);
+      expect(await page.title()).toBe("1 down · 1 degraded – edge-pulse status");
+      expect(await page.locator('link[rel="icon"]').getAttribute("href")).toMatch(/^data:image\/svg\+xml,.*e5534b/);
+      expect(await page.locator("#incidents").textContent()).toContain("Looking into it: the model server ran out of memory");
+      await page.locator("article.space h3 a", { hasText: "e2e-stoppable" }).click();
+      await page.waitForURL(/\/spaces\//);
+      expect(await page.title()).toMatch(/^down – e2e-stoppable/);
+      const chart = page.locator("#latency svg.chart.latency.large");
+      expect(await chart.getAttribute("role")).toBe("img");
+      expect(await chart.getAttribute("aria-label")).toMatch(/^Latency by hour, last 24 hours: median \d+ ms to \d+ ms per hour; slowest \d+ ms at \d\d:00; failed checks in 1 hour: \d\d:00 \(\d of \d\)$/);
+      expect(await chart.locator("rect.fail").count()).toBe(1);
+      const rows = page.locator("table.checks tbody tr");
+      expect(await rows.count()).toBeGreaterThanOrEqual(4);
+      expect(await rows.first().locator("td").nth(1).textContent()).toBe("down");
+      expect(await rows.first().locator("td").nth(2).textContent()).toBe("500");
+      expect(await page.locator("#incidents").textContent()).toContain("Looking into it");
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({ path: `${OUT}/space-page-phone.png`, fullPage: true });
+
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${edge}/pools/e2e-pool`);
+      const vram = page.locator("svg.chart.vram");
+      expect(await vram.count()).toBe(2);
+      expect(await vram.nth(0).getAttribute("aria-label")).toBe("gpu-box-e2e GPU 0 VRAM used, last 24 hours: used 24 GiB to 24 GiB of 80 GiB, now 24 GiB");
+      // GPU 1 cannot be read: said so, and nothing drawn (no invented value).
+      expect(await vram.nth(1).getAttribute("aria-label")).toBe("gpu-box-e2e GPU 1 VRAM used, last 24 hours: unknown: it could not be read");
+      expect(await vram.nth(1).locator("polyline, circle").count()).toBe(0);
+      expect(await page.content()).not.toContain("10.9.8.7");
+      await page.screenshot({ path: `${OUT}/pool-page-desktop.png`, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("badges and charts are well-formed SVG with the expected text, and load as images", async () => {
+    const id = encodeURIComponent(`${base}/e2e-up`);
+    const badges = {
+      [`/badge/${id}.svg`]: "e2e-up: up",
+      [`/badge/${encodeURIComponent(`${base}/e2e-stoppable`)}.svg`]: "e2e-stoppable: down",
+      [`/badge/${id}/uptime.svg?window=24h`]: "uptime 24h: 100%",
+      "/badge/pool/e2e-pool.svg": "e2e-pool: 2/2 workers fresh",
+      "/badge/nobody-knows.svg": "status: unknown",
+    };
+    const page_ = await (await fetch(`${edge}/spaces/${encodeURIComponent(`${base}/e2e-stoppable`)}`)).text();
+    const charts = page_.match(/<svg class="chart[\s\S]*?<\/svg>/g);
+    expect(charts?.length).toBe(1);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${edge}/`);
+      for (const [path, title] of Object.entries(badges)) {
+        const res = await fetch(`${edge}${path}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+        expect(res.headers.get("cache-control")).toMatch(/^public, max-age=300/);
+        const parsed = await page.evaluate((text) => {
+          const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+          return { error: doc.querySelector("parsererror")?.textContent ?? null, root: doc.documentElement.nodeName, title: doc.querySelector("title")?.textContent };
+        }, await res.text());
+        expect(parsed).toEqual({ error: null, root: "svg", title });
+        const size = await page.evaluate(async (src) => {
+          const img = new Image();
+          img.src = src;
+          await img.decode();
+          return [img.naturalWidth, img.naturalHeight];
+        }, `${edge}${path}`);
+        expect(size[1]).toBe(20);
+        expect(size[0]).toBeGreaterThan(40);
+      }
+      for (const chart of charts) {
+        const parsed = await page.evaluate((text) => {
+          const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+          return { error: doc.querySelector("parsererror")?.textContent ?? null, label: doc.documentElement.getAttribute("aria-label") };
+        }, chart);
+        expect(parsed.error).toBeNull();
+        expect(parsed.label).toMatch(/^Latency by hour/);
+      }
     } finally {
       await browser.close();
     }

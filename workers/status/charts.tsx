@@ -107,7 +107,9 @@ export function VramChart(props: { points: [number, number | null][]; total: num
   if (current.length > 0) segments.push(current.join(" "));
   const text =
     known.length === 0
-      ? "no readings in the last 24 hours"
+      ? props.points.some((p) => p[0] >= from)
+        ? "unknown: it could not be read"
+        : "no readings"
       : `used ${gib(Math.min(...known.map((p) => p[1])))} to ${gib(Math.max(...known.map((p) => p[1])))}${props.total !== null ? ` of ${gib(props.total)}` : ""}, now ${gib(known[known.length - 1]![1])}`;
   const label = `${props.label} VRAM used, last 24 hours: ${text}`;
   return (

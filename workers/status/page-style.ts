@@ -46,6 +46,6 @@ ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--mut
 ul.notes{margin:4px 0;padding-left:18px;font-size:.88rem}ul.incidents li{margin:6px 0}ul.events,ul.stages{margin:0;padding-left:18px;font-size:.88rem}
 .group-name{font-size:1rem;margin:18px 0 4px;color:var(--text)}.card .name{font-size:1rem;margin:0;flex:1;min-width:0;overflow-wrap:anywhere}
 .crumbs{margin:0 0 4px;font-size:.85rem;color:var(--muted)}h1 .pill{vertical-align:middle;margin-left:6px}
-table.checks caption{text-align:left;padding:4px 0}table.checks td.error-cell{overflow-wrap:anywhere;color:var(--bad-text)}
+table.checks caption{text-align:left;padding:4px 0}table.checks td.error-cell{overflow-wrap:break-word;color:var(--bad-text)}
 .gpus li .gpu-chart{grid-column:1/-1}
 `;
