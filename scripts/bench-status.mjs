@@ -33,7 +33,9 @@ const spaces = Array.from({ length: SPACES }, (_, i) => ({
   maintenance: i % 100 === 0 ? { id: "mw_0123456789abcdef", until: iso(now + 3_600_000), note: "moving hardware" } : null,
   pingback: { expected: i % 2 === 0, last_at: i % 2 === 0 ? iso(now - 120_000) : null },
 }));
-const bars = Object.fromEntries(spaces.map((s) => [s.id, { hours: Array.from({ length: 24 }, (_, i) => w(i)), days: Array.from({ length: 90 }, (_, i) => w(i)) }]));
+// The card's latency chart: 24 hourly figures (12 checks an hour, one failing every third hour).
+const latency = Array.from({ length: 24 }, (_, i) => ({ hour: now - (23 - i) * 3_600_000, checks: 12, failed: i % 3 === 0 ? 1 : 0, p50_ms: 180 + (i % 5) * 10, max_ms: 400 + (i % 7) * 50 }));
+const bars = Object.fromEntries(spaces.map((s) => [s.id, { hours: Array.from({ length: 24 }, (_, i) => w(i)), days: Array.from({ length: 90 }, (_, i) => w(i)), latency }]));
 const tick = { at: iso(now), started_at: iso(now), finished_at: iso(now + 900), plan_ms: 3, shards_ms: 900, source: "cron", due: 400, checked: 400, up: 392, down: 8, waking: 0, degraded: 0, skipped: 0, lost: 0, shards: 20, confirmations: 8, regions: ["enam", "weur"], subrequests: 400, max_subrequests_per_shard: 20, max_in_flight: 6 };
 const gpus = Array.from({ length: HOSTS * 8 }, (_, i) => ({ id: i % 8, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 40_000_000_000, host_id: `host-${Math.floor(i / 8)}`, received_at: iso(now), state: "fresh" }));
 const workers = Array.from({ length: WORKERS }, (_, i) => ({
@@ -49,7 +51,7 @@ const overview = {
   now,
   spaces: { generated_at: iso(now), list: { valid: SPACES, invalid: 0, error: null, read_at: iso(now), checked_at: iso(now) }, config_errors: [], last_tick: tick, spaces, bars, totals: { checks: { up: 1e6, down: 1e3, waking: 0, degraded: 0, skipped: 0, lost: 0 }, attempts: 1_002_000, subrequests: 1_002_000, ticks: 1440 }, maintenance: [{ id: "mw_0123456789abcdef", subjects: "all", start: iso(now - 600_000), end: iso(now + 3_600_000), repeat: null, note: "moving hardware", created_at: iso(now - 700_000), active: true, next: { start: iso(now - 600_000), end: iso(now + 3_600_000) } }] },
   pools: [pool],
-  incidents: { open: [], recent: [] },
+  incidents: { open: [], recent: [], closed_total: 0, announcements: [] },
 };
 
 const cpu = (fn) => {
@@ -78,3 +80,62 @@ row("/metrics (Prometheus text)", runs(() => m.renderMetrics(overview)));
 const small = { ...overview, spaces: { ...overview.spaces, spaces: spaces.slice(0, 10) }, pools: [{ ...pool, snapshot: { ...pool.snapshot, gpus: gpus.slice(0, 16), workers: workers.slice(0, 8), hosts: hosts.slice(0, 2) } }] };
 row("status page, 10 Spaces and 2 hosts (an indie setup)", runs(() => m.renderPage(small)));
 row("/metrics, 10 Spaces and 2 hosts", runs(() => m.renderMetrics(small)));
+
+// Detail pages (/spaces/{id}, /pools/{id}): read and render. The Space's page is read from a
+// node:sqlite ledger the pinger's own code filled (SPACES Spaces on 5 minutes: 26 hours of
+// ticks through record(), so the check log's ring and two days of day-row checks are real,
+// and 88 older days of rolled-up rows), then rendered; the pool's page from a pool of HOSTS
+// hosts with 8 GPUs each and 144 ten-minute VRAM points per GPU.
+{
+  const { DatabaseSync } = await import("node:sqlite");
+  const { nodeSql } = await import("./bench-lib.mjs");
+  const d = await importTs(`
+import { jsx } from "hono/jsx/jsx-runtime";
+import { SpacePage } from "./workers/status/space-page.tsx";
+import { PoolPage } from "./workers/status/pool-page.tsx";
+export { SpaceLedger } from "./workers/pinger/ledger.ts";
+export { buildSpaceDetail } from "./workers/pinger/space-detail.ts";
+export const renderSpace = (props) => String(jsx(SpacePage, props));
+export const renderPool = (props) => String(jsx(PoolPage, props));
+`, { loader: "tsx" });
+  const db = new DatabaseSync(":memory:");
+  const ledger = new d.SpaceLedger(nodeSql(db));
+  const list = Array.from({ length: SPACES }, (_, i) => ({ id: `s-${i}`, name: `owner-${i}-app`, url: `https://owner-${i}-app.hf.space/`, interval_s: 300, critical: false, method: "GET", timeout_s: 10, hf_restart: false, expect_pingback: false, ...(i % 3 === 0 ? { hf_space: `owner-${i}/app` } : {}) }));
+  ledger.replaceSpaces(list);
+  const start = Date.parse("2026-11-21T22:00:00Z");
+  const end = start + 26 * 3_600_000;
+  const summary = (at, n) => ({ at, started_at: at, finished_at: at + 900, plan_ms: 0, shards_ms: 900, source: "cron", due: n, checked: n, skipped: 0, lost: 0, shards: 1, confirmations: 0, regions: [], subrequests: n, max_subrequests_per_shard: n, max_in_flight: 6 });
+  let previous = start - 60_000;
+  for (let tick = start; tick <= end; tick += 60_000) {
+    const due = ledger.due(tick, previous);
+    previous = tick;
+    const checks = due.map((p, i) => {
+      const down = (tick / 60_000 + i) % 200 === 0;
+      return { id: p.space.id, slot_key: p.slot_key, outcome: down ? "down" : "up", status: down ? 503 : 200, latency_ms: 150 + ((tick / 60_000 + i * 7) % 400), attempts: 1, error: down ? "unexpected status 503" : null, at: tick + 900, ...(down && p.space.hf_space ? { hf: { stage: "RUNTIME_ERROR", message: "Exit code: 1", read_at: tick, error: null, restarted_at: null } } : {}) };
+    });
+    ledger.record(tick, checks, summary(tick, checks.length), { down_after: 2, up_after: 1 });
+  }
+  const today = Math.floor(end / 86_400_000);
+  const ins = db.prepare("INSERT OR IGNORE INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total) VALUES (?, ?, 288, 288, 57600, 288, '{}', ?, ?)");
+  for (const s of list) for (let day = today - 89; day < today - 1; day++) ins.run(s.id, day, (day - today + 90) * 288, (day - today + 90) * 288);
+  const extras = { windows: [], listed: [], pingbackAt: () => null };
+  const incidents = { open: [], recent: Array.from({ length: 20 }, (_, i) => ({ id: i + 1, key: "space:s-0", subject: "space", title: 'Space "owner-0-app" on owner-0-app.hf.space is down', opened_at: end - (i + 1) * 86_400_000, closed_at: end - (i + 1) * 86_400_000 + 600_000, how: "is up", notes: i % 4 === 0 ? [{ at: end - i * 86_400_000, text: "Restarted the Space" }] : [] })), closed_total: 20, announcements: [] };
+  const load = () => d.buildSpaceDetail(ledger, end, extras, "s-0");
+  const both = () => d.renderSpace({ d: load(), incidents, title: "bench", now: end });
+  const detail = load();
+  const points = Array.from({ length: 144 }, (_, i) => [end - (143 - i) * 600_000, 30e9 + (i % 20) * 1e9]);
+  const vram = Object.fromEntries(gpus.map((g) => [`${g.host_id}/${g.id}`, { points, total: g.total_vram_bytes }]));
+  const events = Array.from({ length: 30 }, (_, i) => ({ seq: i + 1, at: iso(end - i * 60_000), kind: "stale", subject: `worker:worker-${i}` }));
+  const poolOf = (hosts) => {
+    const names = new Set(Array.from({ length: hosts }, (_, i) => `host-${i}`));
+    const snap = { ...pool.snapshot, hosts: pool.snapshot.hosts.filter((h) => names.has(h.host_id)), gpus: pool.snapshot.gpus.filter((g) => names.has(g.host_id)), workers: pool.snapshot.workers.filter((w) => names.has(w.host_id)) };
+    return { d: { ...pool, snapshot: snap, vram, events }, incidents: { ...incidents, recent: [] }, windows: [], title: "bench", now: end };
+  };
+  console.log(`\nDetail pages: ${SPACES} Spaces with 90 days of history (26 h of ticks through the pinger's own record(): ${detail.checks.length} checks listed); pools of 8 and ${HOSTS} hosts x 8 GPUs, 144 VRAM points each\n`);
+  console.log("| page | CPU p50 | max | size |\n|---|---|---|---|");
+  row("/spaces/{id}: read (SQLite) and render", runs(both));
+  row("/spaces/{id}: read alone", runs(() => JSON.stringify(load())));
+  row("/spaces/{id}: render alone", runs(() => d.renderSpace({ d: detail, incidents, title: "bench", now: end })));
+  row("/pools/{id}, 8 hosts (64 GPU charts)", runs(() => d.renderPool(poolOf(8))));
+  row(`/pools/{id}, ${HOSTS} hosts (the first 40 drawn: 320 GPU charts)`, runs(() => d.renderPool(poolOf(HOSTS))));
+}

@@ -8,7 +8,10 @@ import { covers, describeWindow, type MaintenanceWindow, type StoredWindow } fro
 import { MaintenanceBook } from "../maintenance/book.js";
 import { cardedSpaces } from "../status/limits.js";
 import { readDailyBars, type Window } from "./history.js";
-import { hourly, LAST_CHECKS, readRecentChecks, type HourLatency, type LoggedCheck } from "./check-log.js";
+import { hourly, readRecentChecks, type HourLatency } from "./check-log.js";
+import { buildSpaceDetail, type SpaceDetail } from "./space-detail.js";
+
+export type { SpaceDetail } from "./space-detail.js";
 import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
 import { refreshList } from "./list.js";
 import { PingbackBook } from "./pingbacks.js";
@@ -43,18 +46,6 @@ export interface SpacesOverview extends SpacesBody {
   /** For the Spaces drawn as cards: uptime bars and the hourly latency chart. */
   bars: Record<string, { hours: Window[]; days: Window[]; latency: HourLatency[] }>;
   totals: PingTotals | null;
-}
-
-/** One Space's detail page: its status, last checks, 24 hourly latency figures and 90 daily bars. */
-export interface SpaceDetail {
-  space: SpacesBody["spaces"][number];
-  /** Newest first, at most 50 (those of today and yesterday: the log keeps two days). */
-  checks: LoggedCheck[];
-  hours: HourLatency[];
-  /** The 24 hourly uptime bars, oldest first. */
-  hour_bars: Window[];
-  days: Window[];
-  regions: string[];
 }
 
 export interface PingerHealth {
@@ -172,12 +163,7 @@ export class SpaceStore extends DurableObject<Env> {
 
   /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */
   detail(id: string): SpaceDetail | null {
-    const now = Date.now();
-    const { history, spaces, last_tick } = buildSpacesReport(this.ledger, now, this.reportExtras(), id);
-    const space = spaces[0];
-    if (space === undefined) return null;
-    const checks = readRecentChecks(this.ledger.sql, now, [id]).get(id)!;
-    return { space, checks: checks.slice(0, LAST_CHECKS), hours: hourly(checks, now), hour_bars: history.get(id)?.hours ?? [], days: readDailyBars(this.ledger.sql, now, [id]).get(id) ?? [], regions: last_tick?.regions ?? [] };
+    return buildSpaceDetail(this.ledger, Date.now(), this.reportExtras(), id);
   }
 
   /** One Space's status (a badge), or null when no listed Space has that id. */

@@ -78,7 +78,7 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
 /** Spaces by their list's `group`, in the order groups first appear; those without one last, as "Other". */
 export function byGroup<T extends { group: string | null }>(all: T[]): [string | null, T[]][] {
   const groups = new Map<string | null, T[]>();
-  for (const s of all) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  for (const s of all) groups.set(s.group ?? null, [...(groups.get(s.group ?? null) ?? []), s]);
   const other = groups.get(null);
   groups.delete(null);
   return [...groups, ...(other === undefined ? [] : [[null, other] as [null, T[]]])];
