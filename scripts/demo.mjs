@@ -113,9 +113,10 @@ for (let i = 0; ; i++) {
 }
 
 await call("PUT", "/v1/admin/spaces", [
-  { url: `${spaces}/space/healthy`, name: "healthy", interval_s: 60 },
-  { url: `${spaces}/space/flaky`, name: "flaky", interval_s: 60, down_after: 1 },
-  { url: `${spaces}/space/down`, name: "down", interval_s: 60 },
+  // Short ids make short page and badge URLs (/spaces/healthy, /badge/healthy.svg).
+  { id: "healthy", url: `${spaces}/space/healthy`, name: "healthy", interval_s: 60, group: "Apps" },
+  { id: "flaky", url: `${spaces}/space/flaky`, name: "flaky", interval_s: 60, down_after: 1, group: "Apps" },
+  { id: "down", url: `${spaces}/space/down`, name: "down", interval_s: 60, group: "Experiments" },
 ]);
 await call("PUT", "/v1/admin/alerts", { targets: [{ type: "webhook", url: `${spaces}/hook`, name: "demo receiver" }], group_wait_s: 5, remind_every_s: 3600 });
 

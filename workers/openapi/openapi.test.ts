@@ -73,7 +73,7 @@ describe("component schemas", () => {
     expect(hb.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "string" } }]);
     expect(hb.security).toEqual([{ bearer: [] }]);
     expect(doc.paths["/v2/pools/{id}"].get.parameters.map((p: any) => p.name)).toEqual(["id", "state", "host_id"]);
-    expect(schemas.AlertTarget.oneOf ?? schemas.AlertTarget.anyOf).toHaveLength(3);
+    expect(schemas.AlertTarget.oneOf ?? schemas.AlertTarget.anyOf).toHaveLength(8); // discord, slack, webhook, teams, telegram, ntfy, pushover, pagerduty
   });
 });
 
