@@ -23,6 +23,13 @@ const DAY_MS = 86_400_000;
 // Their shapes are the admin API's (GET /v1/admin/alerts documents them).
 export type { ClosedIncident, Incident } from "../../shared/api.js";
 
+/**
+ * A subject's incidents, open or closed: the key is one of `keys` (bound as a JSON array), or
+ * starts with one that ends in "/" ("host:<pool>/" for every host of a pool).
+ */
+const matching = (table: string) =>
+  `EXISTS (SELECT 1 FROM json_each(?) k WHERE ${table}.key = k.value OR (k.value LIKE '%/' AND substr(${table}.key, 1, length(k.value)) = k.value))`;
+
 type OpenRow = Omit<Incident, "notes">;
 type ClosedRow = Omit<ClosedIncident, "notes">;
 
@@ -46,7 +53,11 @@ export class IncidentBook {
     const out = new Map<number, { at: number; text: string }[]>();
     if (ids.length === 0) return out;
     const rows = this.sql.exec<{ incident: number; at: number; text: string }>("SELECT incident, at, text FROM notes WHERE incident IN (SELECT value FROM json_each(?)) ORDER BY id", JSON.stringify(ids)).toArray();
-    for (const r of rows) out.set(r.incident, [...(out.get(r.incident) ?? []), { at: r.at, text: r.text }]);
+    for (const r of rows) {
+      const list = out.get(r.incident);
+      if (list === undefined) out.set(r.incident, [{ at: r.at, text: r.text }]);
+      else list.push({ at: r.at, text: r.text });
+    }
     return out;
   }
 
@@ -67,18 +78,18 @@ export class IncidentBook {
     return this.openRows("WHERE key = ?", key)[0] ?? null;
   }
 
-  /** Closed incidents, newest first; `keys`: only those whose key is one of them or starts with one ending in "/". */
+  /** Closed incidents, newest first; `keys`: only a subject's (matching()). */
   recent(limit = 20, keys: string[] | null = null): ClosedIncident[] {
-    const filter = keys === null ? "" : "WHERE EXISTS (SELECT 1 FROM json_each(?) k WHERE closed.key = k.value OR (k.value LIKE '%/' AND substr(closed.key, 1, length(k.value)) = k.value))";
+    const [where, params] = keys === null ? ["", []] : [`WHERE ${matching("closed")}`, [JSON.stringify(keys)]];
     const rows = this.sql
-      .exec<ClosedRow & Record<string, SqlStorageValue>>(`SELECT id, key, subject, title, opened_at, closed_at, how FROM closed ${filter} ORDER BY closed_at DESC, id DESC LIMIT ?`, ...(keys === null ? [limit] : [JSON.stringify(keys), limit]))
+      .exec<ClosedRow & Record<string, SqlStorageValue>>(`SELECT id, key, subject, title, opened_at, closed_at, how FROM closed ${where} ORDER BY closed_at DESC, id DESC LIMIT ?`, ...params, limit)
       .toArray();
     return this.withNotes(rows);
   }
 
-  /** Open incidents for the same `keys` rule as recent(). */
+  /** Open incidents of a subject (matching()). */
   openMatching(keys: string[]): Incident[] {
-    return this.open().filter((i) => keys.some((k) => i.key === k || (k.endsWith("/") && i.key.startsWith(k))));
+    return this.withNotes(this.openRows(`WHERE ${matching("incidents")}`, JSON.stringify(keys)));
   }
 
   /** How many closed incidents are kept (the page says how many it does not list). */

@@ -14,14 +14,13 @@ export interface SpaceDetail {
   /** The 24 hourly uptime bars, oldest first. */
   hour_bars: Window[];
   days: Window[];
-  regions: string[];
 }
 
 /** Null when no listed Space has that id. */
 export function buildSpaceDetail(ledger: SpaceLedger, nowMs: number, extras: ReportExtras, id: string): SpaceDetail | null {
-  const { history, spaces, last_tick } = buildSpacesReport(ledger, nowMs, extras, id);
+  const { history, spaces } = buildSpacesReport(ledger, nowMs, extras, id);
   const space = spaces[0];
   if (space === undefined) return null;
   const checks = readRecentChecks(ledger.sql, nowMs, [id]).get(id)!;
-  return { space, checks: checks.slice(0, LAST_CHECKS), hours: hourly(checks, nowMs), hour_bars: history.get(id)?.hours ?? [], days: readDailyBars(ledger.sql, nowMs, [id]).get(id) ?? [], regions: last_tick?.regions ?? [] };
+  return { space, checks: checks.slice(0, LAST_CHECKS), hours: hourly(checks, nowMs), hour_bars: history.get(id)?.hours ?? [], days: readDailyBars(ledger.sql, nowMs, [id]).get(id) ?? [] };
 }

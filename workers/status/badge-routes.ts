@@ -26,21 +26,23 @@ function svg(c: Context, label: string, message: string, colour: Colour, status:
   });
 }
 
-/** `/badge/<rest>`: which badge, for which id (percent-decoded). */
+const BADGE_PATHS = [
+  [/^pool\/([^/]+)\.svg$/, "pool"],
+  [/^(.+)\/uptime\.svg$/, "uptime"],
+  [/^(.+)\.svg$/, "state"],
+] as const;
+
+/** `/badge/<rest>`: which badge, for which id (percent-decoded); null for no badge or a bad encoding. */
 export function parseBadgePath(rest: string): { kind: "state" | "uptime" | "pool"; id: string } | null {
-  const decode = (s: string) => {
+  for (const [pattern, kind] of BADGE_PATHS) {
+    const m = pattern.exec(rest);
+    if (m === null) continue;
     try {
-      return decodeURIComponent(s);
+      return { kind, id: decodeURIComponent(m[1]!) };
     } catch {
       return null;
     }
-  };
-  let m = /^pool\/([^/]+)\.svg$/.exec(rest);
-  if (m !== null) return (id => (id === null ? null : { kind: "pool", id }))(decode(m[1]!));
-  m = /^(.+)\/uptime\.svg$/.exec(rest);
-  if (m !== null) return (id => (id === null ? null : { kind: "uptime", id }))(decode(m[1]!));
-  m = /^(.+)\.svg$/.exec(rest);
-  if (m !== null) return (id => (id === null ? null : { kind: "state", id }))(decode(m[1]!));
+  }
   return null;
 }
 

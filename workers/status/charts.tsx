@@ -7,6 +7,22 @@ import type { HourLatency } from "../pinger/check-log.js";
 const HOUR_MS = 3_600_000;
 const hh = (ms: number) => new Date(ms).toISOString().slice(11, 13) + ":00";
 
+/** A line through the points, broken where one is null (no reading); a lone point is a dot. */
+function Line(props: { points: ([number, number] | null)[]; dot: number }) {
+  const runs: [number, number][][] = [[]];
+  for (const p of props.points) {
+    if (p !== null) runs[runs.length - 1]!.push(p);
+    else if (runs[runs.length - 1]!.length > 0) runs.push([]);
+  }
+  return (
+    <>
+      {runs.filter((r) => r.length > 0).map((r) =>
+        r.length === 1 ? <circle class="p50-dot" cx={r[0]![0].toFixed(1)} cy={r[0]![1].toFixed(1)} r={props.dot} /> : <polyline class="p50" points={r.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")} />,
+      )}
+    </>
+  );
+}
+
 /** A round upper bound for the axis (1, 2 or 5 times a power of ten). */
 export function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -47,17 +63,7 @@ export function LatencyChart(props: { hours: HourLatency[]; large?: boolean }) {
   const x = (i: number) => left + i * step;
   const y = (v: number) => top + plotH - (Math.min(v, top_) / top_) * plotH;
   // The p50 line breaks where an hour has no answered check.
-  const segments: string[] = [];
-  let current: string[] = [];
-  hours.forEach((h, i) => {
-    if (h.p50_ms === null) {
-      if (current.length > 0) segments.push(current.join(" "));
-      current = [];
-      return;
-    }
-    current.push(`${(x(i) + step / 2).toFixed(1)},${y(h.p50_ms).toFixed(1)}`);
-  });
-  if (current.length > 0) segments.push(current.join(" "));
+  const points = hours.map((h, i): [number, number] | null => (h.p50_ms === null ? null : [x(i) + step / 2, y(h.p50_ms)]));
   const label = `Latency by hour, last 24 hours: ${latencyText(hours)}`;
   return (
     <svg class={`chart latency${large ? " large" : ""}`} viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label} preserveAspectRatio={large ? "xMidYMid meet" : "none"} xmlns="http://www.w3.org/2000/svg">
@@ -72,7 +78,7 @@ export function LatencyChart(props: { hours: HourLatency[]; large?: boolean }) {
       {hours.map((h, i) =>
         h.max_ms === null ? null : <rect class="max" x={x(i) + step * 0.15} width={step * 0.7} y={y(h.max_ms)} height={Math.max(1, top + plotH - y(h.max_ms))} />,
       )}
-      {segments.map((points) => (points.includes(" ") ? <polyline class="p50" points={points} /> : <circle class="p50-dot" cx={points.split(",")[0]} cy={points.split(",")[1]} r={large ? 3 : 2} />))}
+      <Line points={points} dot={large ? 3 : 2} />
       {hours.map((h, i) => (h.failed === 0 ? null : <rect class="fail" x={x(i) + step * 0.1} width={step * 0.8} y={top - (large ? 10 : 5)} height={large ? 6 : 4} />))}
       {large &&
         hours.map((h, i) => (i % 6 === 0 || i === hours.length - 1 ? <text class="axis" x={x(i) + step / 2} y={H - 6} text-anchor="middle">{i === hours.length - 1 ? "now" : hh(h.hour)}</text> : null))}
@@ -95,16 +101,7 @@ export function VramChart(props: { points: [number, number | null][]; total: num
   const y = (v: number) => top + plotH - (Math.min(v, total) / total) * plotH;
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(0)} GiB`;
   const known = props.points.filter((p): p is [number, number] => p[1] !== null && p[0] >= from);
-  const segments: string[] = [];
-  let current: string[] = [];
-  for (const [t, v] of props.points) {
-    if (t < from) continue;
-    if (v === null) {
-      if (current.length > 0) segments.push(current.join(" "));
-      current = [];
-    } else current.push(`${x(t).toFixed(1)},${y(v).toFixed(1)}`);
-  }
-  if (current.length > 0) segments.push(current.join(" "));
+  const line = props.points.filter((p) => p[0] >= from).map(([t, v]): [number, number] | null => (v === null ? null : [x(t), y(v)]));
   const text =
     known.length === 0
       ? props.points.some((p) => p[0] >= from)
@@ -121,7 +118,7 @@ export function VramChart(props: { points: [number, number | null][]; total: num
           <text class="axis" x={left - 6} y={y(total * f) + 4} text-anchor="end">{gib(total * f)}</text>
         </g>
       ))}
-      {segments.map((points) => (points.includes(" ") ? <polyline class="p50" points={points} /> : <circle class="p50-dot" cx={points.split(",")[0]} cy={points.split(",")[1]} r={3} />))}
+      <Line points={line} dot={3} />
       {[0, 6, 12, 18, 24].map((hAgo) => (
         <text class="axis" x={x(props.now - hAgo * HOUR_MS)} y={H - 5} text-anchor={hAgo === 24 ? "start" : hAgo === 0 ? "end" : "middle"}>{hAgo === 0 ? "now" : `-${hAgo} h`}</text>
       ))}

@@ -10,36 +10,35 @@ import { HISTORY_SHOWN } from "./limits.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-/** What is wrong, in a few words each (the headline, the tab's title), and how bad it is. */
-export function problemsOf(o: Overview, overdueS: number): { problems: string[]; tone: Tone; overdue: boolean } {
-  const down = o.spaces.spaces.filter((s) => s.state === "down").length;
-  const degraded = o.spaces.spaces.filter((s) => s.state === "degraded").length;
-  const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
+/** How many of each problem there are; the headline and the tab's title word them. */
+function countsOf(o: Overview, overdueS: number) {
   const tick = o.spaces.last_tick;
-  const overdue = tick === null || o.now - Date.parse(tick.finished_at) > overdueS * 1000;
+  return {
+    down: o.spaces.spaces.filter((s) => s.state === "down").length,
+    degraded: o.spaces.spaces.filter((s) => s.state === "degraded").length,
+    staleWorkers: o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0),
+    // Never ticked is not "overdue": the page says the pinger has not ticked yet.
+    overdue: tick !== null && o.now - Date.parse(tick.finished_at) > overdueS * 1000,
+  };
+}
+
+/** What is wrong, in a few words each (`short`: the tab's title), and how bad it is. */
+export function problemsOf(o: Overview, overdueS: number, short = true): { problems: string[]; tone: Tone } {
+  const c = countsOf(o, overdueS);
   const problems = [
-    down > 0 ? `${down} down` : null,
-    degraded > 0 ? `${degraded} degraded` : null,
-    staleWorkers > 0 ? `${plural(staleWorkers, "worker")} stale` : null,
-    overdue && tick !== null ? "pinger overdue" : null,
+    c.down > 0 ? (short ? `${c.down} down` : `${plural(c.down, "Space")} down`) : null,
+    c.degraded > 0 ? (short ? `${c.degraded} degraded` : `${plural(c.degraded, "Space")} degraded`) : null,
+    c.staleWorkers > 0 ? `${plural(c.staleWorkers, "worker")} stale` : null,
+    c.overdue ? (short ? "pinger overdue" : "the pinger is overdue") : null,
   ].filter((p): p is string => p !== null);
-  const tone: Tone = down > 0 || (overdue && tick !== null) ? "bad" : problems.length > 0 ? "warn" : "ok";
-  return { problems, tone, overdue };
+  const tone: Tone = c.down > 0 || c.overdue ? "bad" : problems.length > 0 ? "warn" : "ok";
+  return { problems, tone };
 }
 
 function Summary(props: { o: Overview; overdueS: number }) {
   const { o } = props;
-  const down = o.spaces.spaces.filter((s) => s.state === "down").length;
-  const degraded = o.spaces.spaces.filter((s) => s.state === "degraded").length;
-  const staleWorkers = o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0);
   const tick = o.spaces.last_tick;
-  const { overdue } = problemsOf(o, props.overdueS);
-  const problems = [
-    down > 0 ? `${plural(down, "Space")} down` : null,
-    degraded > 0 ? `${plural(degraded, "Space")} degraded` : null,
-    staleWorkers > 0 ? `${plural(staleWorkers, "worker")} stale` : null,
-    overdue && tick !== null ? "the pinger is overdue" : null,
-  ].filter((p): p is string => p !== null);
+  const { problems } = problemsOf(o, props.overdueS, false);
   return (
     <div class={`summary ${problems.length === 0 ? "ok" : "bad"}`} id="summary">
       <span class="headline">{problems.length === 0 ? "All systems operational" : problems.join(" · ")}</span>

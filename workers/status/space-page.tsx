@@ -7,16 +7,11 @@ import { formatDuration, utcMinute } from "../../shared/duration.js";
 import type { PageIncidents } from "../alerts/alerter.js";
 import type { LoggedCheck } from "../pinger/check-log.js";
 import type { SpaceDetail } from "../pinger/space-store.js";
-import { UptimeBars } from "./bars.js";
 import { LatencyChart } from "./charts.js";
 import { IncidentHistory, OpenIncidents } from "./incidents-view.js";
 import { Layout, type Tone } from "./layout.js";
-import { MaintenanceNote } from "./maintenance-view.js";
 import { publicText } from "./public-text.js";
-import { ago, percent, Regions } from "./spaces-view.js";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { ago, SpaceNotes, SpaceUptime } from "./spaces-view.js";
 
 /** The Hugging Face stages the checks read, oldest first, a repeat of the same stage left out. */
 export function stageHistory(checks: LoggedCheck[]): { at: number; stage: string }[] {
@@ -49,8 +44,6 @@ export function SpacePage(props: { d: SpaceDetail; incidents: PageIncidents; tit
   const { d, incidents, now } = props;
   const s = d.space;
   const tone: Tone = s.state === "down" ? "bad" : s.state === "degraded" || s.state === "waking" ? "warn" : "ok";
-  const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
   const stages = stageHistory(d.checks);
   const heading = (
     <>
@@ -66,11 +59,7 @@ export function SpacePage(props: { d: SpaceDetail; incidents: PageIncidents; tit
         </span>
         <button class="refresh" type="button" id="refresh" aria-pressed="false">Pause auto-refresh</button>
       </div>
-      {s.maintenance !== null && <MaintenanceNote until={s.maintenance.until} note={s.maintenance.note} meaning="Checks go on; no alerts, and uptime leaves them out." />}
-      {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
-      {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
-      <Regions s={s} now={now} />
-      {s.pingback.expected && <p class="meta">Ping-back from the app: {ago(s.pingback.last_at, now)}</p>}
+      <SpaceNotes s={s} now={now} />
       <OpenIncidents open={incidents.open} now={now} />
 
       <section id="latency">
@@ -81,16 +70,7 @@ export function SpacePage(props: { d: SpaceDetail; incidents: PageIncidents; tit
 
       <section id="uptime">
         <h2>Uptime</h2>
-        <div class="uptime">
-          <span>24 h <b>{percent(s.uptime["24h"])}</b> <small>of {s.checks["24h"]}</small></span>
-          <span>7 d <b>{percent(s.uptime["7d"])}</b> <small>of {s.checks["7d"]}</small></span>
-          <span>30 d <b>{percent(s.uptime["30d"])}</b> <small>of {s.checks["30d"]}</small></span>
-          <span>90 d <b>{percent(s.uptime["90d"])}</b> <small>of {s.checks["90d"]} checks</small></span>
-          <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
-        </div>
-        <UptimeBars kind="hours" cells={d.hour_bars} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
-        <UptimeBars kind="days" cells={d.days} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(0, 10)} />
-        <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
+        <SpaceUptime s={s} windows={["24h", "7d", "30d", "90d"]} hours={d.hour_bars} days={d.days} now={now} />
       </section>
 
       <section id="checks">

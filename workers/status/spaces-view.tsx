@@ -4,6 +4,8 @@
 import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import type { SpacesOverview } from "../pinger/space-store.js";
+import type { HourLatency } from "../pinger/check-log.js";
+import type { Window } from "../pinger/history.js";
 import { UptimeBars } from "./bars.js";
 import { LatencyChart } from "./charts.js";
 import { MaintenanceNote } from "./maintenance-view.js";
@@ -40,11 +42,48 @@ export function Regions(props: { s: SpaceStatusBody; now: number }) {
   );
 }
 
+/** What a Space's card and its page both say under the heading: HF stage, maintenance, error, regions, ping-back. */
+export function SpaceNotes(props: { s: SpaceStatusBody; now: number }) {
+  const { s, now } = props;
+  return (
+    <>
+      {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
+      {s.maintenance !== null && <MaintenanceNote until={s.maintenance.until} note={s.maintenance.note} meaning="Checks go on; no alerts, and uptime leaves them out." />}
+      {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
+      <Regions s={s} now={now} />
+      {s.pingback.expected && <p class="meta">Ping-back from the app: {ago(s.pingback.last_at, now)}</p>}
+    </>
+  );
+}
+
+const WINDOW_NAMES = { "24h": "24 h", "7d": "7 d", "30d": "30 d", "90d": "90 d" } as const;
+
+/** Uptime figures, then the 24 hourly and 90 daily bars (a card shows 24 h, 7 d and 90 d; a Space's page adds 30 d). */
+export function SpaceUptime(props: { s: SpaceStatusBody; windows: (keyof typeof WINDOW_NAMES)[]; hours: Window[]; days: Window[]; now: number; chart?: HourLatency[] }) {
+  const { s, now } = props;
+  const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
+  const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+  const last = props.windows[props.windows.length - 1];
+  return (
+    <>
+      <div class="uptime">
+        {/* How many checks each figure rests on, so 100% of two checks does not read as 90 days of proof. */}
+        {props.windows.map((w) => (
+          <span>{WINDOW_NAMES[w]} <b>{percent(s.uptime[w])}</b> <small>of {s.checks[w]}{w === last ? " checks" : ""}</small></span>
+        ))}
+        <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
+      </div>
+      {props.chart !== undefined && props.chart.some((h) => h.checks > 0) && <LatencyChart hours={props.chart} />}
+      <UptimeBars kind="hours" cells={props.hours} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
+      <UptimeBars kind="days" cells={props.days} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
+      <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
+    </>
+  );
+}
+
 function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number; grouped: boolean }) {
   const { s, bars, now } = props;
   const Name = props.grouped ? "h4" : "h3";
-  const hourStart = Math.floor(now / HOUR_MS) * HOUR_MS;
-  const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
   return (
     <article class="card space" data-state={s.state}>
       <header>
@@ -55,22 +94,8 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
           {hostOf(s.url)} · {s.last_check?.latency_ms != null ? `${s.last_check.latency_ms} ms` : "–"} · checked {ago(s.last_check?.at ?? null, now)}
         </span>
       </header>
-      {s.hf !== null && s.hf.stage !== null && <p class="hf">HF stage: <b>{s.hf.stage}</b>{s.hf.message !== null ? ` – ${s.hf.message}` : ""}</p>}
-      {s.maintenance !== null && <MaintenanceNote until={s.maintenance.until} note={s.maintenance.note} meaning="Checks go on; no alerts, and uptime leaves them out." />}
-      {s.state !== "up" && s.last_error !== null && <p class="error">{publicText(s.last_error.message)}</p>}
-      <Regions s={s} now={now} />
-      {s.pingback.expected && <p class="meta">Ping-back from the app: {ago(s.pingback.last_at, now)}</p>}
-      <div class="uptime">
-        {/* How many checks each figure rests on, so 100% of two checks does not read as 90 days of proof. */}
-        <span>24 h <b>{percent(s.uptime["24h"])}</b> <small>of {s.checks["24h"]}</small></span>
-        <span>7 d <b>{percent(s.uptime["7d"])}</b> <small>of {s.checks["7d"]}</small></span>
-        <span>90 d <b>{percent(s.uptime["90d"])}</b> <small>of {s.checks["90d"]} checks</small></span>
-        <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
-      </div>
-      {bars !== undefined && bars.latency.some((h) => h.checks > 0) && <LatencyChart hours={bars.latency} />}
-      <UptimeBars kind="hours" cells={bars?.hours ?? []} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
-      <UptimeBars kind="days" cells={bars?.days ?? []} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
-      <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
+      <SpaceNotes s={s} now={now} />
+      <SpaceUptime s={s} windows={["24h", "7d", "90d"]} hours={bars?.hours ?? []} days={bars?.days ?? []} now={now} chart={bars?.latency} />
     </article>
   );
 }
@@ -78,7 +103,11 @@ function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][str
 /** Spaces by their list's `group`, in the order groups first appear; those without one last, as "Other". */
 export function byGroup<T extends { group: string | null }>(all: T[]): [string | null, T[]][] {
   const groups = new Map<string | null, T[]>();
-  for (const s of all) groups.set(s.group ?? null, [...(groups.get(s.group ?? null) ?? []), s]);
+  for (const s of all) {
+    const list = groups.get(s.group ?? null);
+    if (list === undefined) groups.set(s.group ?? null, [s]);
+    else list.push(s);
+  }
   const other = groups.get(null);
   groups.delete(null);
   return [...groups, ...(other === undefined ? [] : [[null, other] as [null, T[]]])];
