@@ -7,18 +7,23 @@ import type { HourLatency } from "../pinger/check-log.js";
 const HOUR_MS = 3_600_000;
 const hh = (ms: number) => new Date(ms).toISOString().slice(11, 13) + ":00";
 
-/** A line through the points, broken where one is null (no reading); a lone point is a dot. */
-function Line(props: { points: ([number, number] | null)[]; dot: number }) {
-  const runs: [number, number][][] = [[]];
+/** "x,y" of a point, one decimal (what a polyline's points take). */
+const xy = (x: number, y: number) => `${x.toFixed(1)},${y.toFixed(1)}`;
+
+/** A line through the points ("x,y"), broken where one is null (no reading); a lone point is a dot. */
+function Line(props: { points: (string | null)[]; dot: number }) {
+  const runs: string[][] = [[]];
   for (const p of props.points) {
     if (p !== null) runs[runs.length - 1]!.push(p);
     else if (runs[runs.length - 1]!.length > 0) runs.push([]);
   }
   return (
     <>
-      {runs.filter((r) => r.length > 0).map((r) =>
-        r.length === 1 ? <circle class="p50-dot" cx={r[0]![0].toFixed(1)} cy={r[0]![1].toFixed(1)} r={props.dot} /> : <polyline class="p50" points={r.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")} />,
-      )}
+      {runs.filter((r) => r.length > 0).map((r) => {
+        if (r.length > 1) return <polyline class="p50" points={r.join(" ")} />;
+        const [cx, cy] = r[0]!.split(",");
+        return <circle class="p50-dot" cx={cx} cy={cy} r={props.dot} />;
+      })}
     </>
   );
 }
@@ -63,7 +68,7 @@ export function LatencyChart(props: { hours: HourLatency[]; large?: boolean }) {
   const x = (i: number) => left + i * step;
   const y = (v: number) => top + plotH - (Math.min(v, top_) / top_) * plotH;
   // The p50 line breaks where an hour has no answered check.
-  const points = hours.map((h, i): [number, number] | null => (h.p50_ms === null ? null : [x(i) + step / 2, y(h.p50_ms)]));
+  const points = hours.map((h, i) => (h.p50_ms === null ? null : xy(x(i) + step / 2, y(h.p50_ms))));
   const label = `Latency by hour, last 24 hours: ${latencyText(hours)}`;
   return (
     <svg class={`chart latency${large ? " large" : ""}`} viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={label} preserveAspectRatio={large ? "xMidYMid meet" : "none"} xmlns="http://www.w3.org/2000/svg">
@@ -101,7 +106,8 @@ export function VramChart(props: { points: [number, number | null][]; total: num
   const y = (v: number) => top + plotH - (Math.min(v, total) / total) * plotH;
   const gib = (b: number) => `${(b / 2 ** 30).toFixed(0)} GiB`;
   const known = props.points.filter((p): p is [number, number] => p[1] !== null && p[0] >= from);
-  const line = props.points.filter((p) => p[0] >= from).map(([t, v]): [number, number] | null => (v === null ? null : [x(t), y(v)]));
+  const line: (string | null)[] = [];
+  for (const [t, v] of props.points) if (t >= from) line.push(v === null ? null : xy(x(t), y(v)));
   const text =
     known.length === 0
       ? props.points.some((p) => p[0] >= from)
