@@ -9,7 +9,7 @@ import { HeaderMapSchema } from "./headers.js";
 export const ALERTS_KEY = "alerts";
 
 /** What an alert is about. `pool`: most of a pool went silent at once (evictions held). */
-export const AlertSubjectSchema = z.enum(["space", "worker", "host", "pool", "pinger"]);
+export const AlertSubjectSchema = z.enum(["space", "worker", "host", "pool", "pinger", "usage"]);
 export type AlertSubject = z.infer<typeof AlertSubjectSchema>;
 
 const WebhookUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048);

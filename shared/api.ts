@@ -10,6 +10,7 @@ import { TokenScopeSchema } from "./placement.js";
 import { PoolEventSchema, SenderStateSchema } from "./snapshot.js";
 import { MaintenanceWindowSchema } from "./maintenance.js";
 import { SpaceConfigErrorSchema, SpaceObjectSchema } from "./spaces.js";
+import { GovernorSchema } from "./usage.js";
 
 export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
 
@@ -52,6 +53,7 @@ export const SpaceStatusSchema = z.object({
   url: z.string(),
   group: z.string().nullable().meta({ description: "The Space list's `group` (the status page's heading for it)" }),
   interval_s: z.number(),
+  checked_every_s: z.number().meta({ description: "interval_s, or longer while the governor stretches non-critical Spaces to stay inside the plan's quotas (never past 12 h)" }),
   critical: z.boolean(),
   state: SpaceStateSchema,
   since: z.string().nullable(),
@@ -114,6 +116,7 @@ export const SpacesReportSchema = z.object({
   last_tick: TickSummarySchema.nullable(),
   spaces: z.array(SpaceStatusSchema),
   maintenance: z.array(MaintenanceWindowSchema).meta({ description: "Maintenance windows in force or to come, and one-offs that ended within a week" }),
+  governor: GovernorSchema,
 });
 
 export const PingerHealthSchema = z.object({

@@ -18,9 +18,13 @@ import { spaceRoutes } from "./spaces/routes.js";
 import { statusRoutes } from "./status/routes.js";
 import { detailRoutes } from "./status/detail-routes.js";
 import { badgeRoutes } from "./status/badge-routes.js";
+import { countRequest } from "./usage/worker-usage.js";
+import { usageRoutes } from "./usage/routes.js";
 
 export const app = new Hono<{ Bindings: Env }>();
 app.onError(onError);
+// Every request counted by route family for the usage meter (workers/usage/).
+app.use("*", countRequest);
 app.notFound((c) => {
   const allowed = allowedMethods(app, c.req.path);
   if (allowed.length === 0) return c.json(new ApiError(404, "not_found", `no route for ${c.req.method} ${c.req.path}`).toBody(), 404);
@@ -52,3 +56,4 @@ app.route("/", badgeRoutes);
 app.route("/", poolRoutes);
 app.route("/", scheduleRoutes);
 app.route("/", streamRoutes);
+app.route("/", usageRoutes);

@@ -1,13 +1,24 @@
-// The Cron Trigger: checks the pinger's settings and runs one tick (workers/pinger/tick.ts).
-// A bad setting stops the tick with an error naming it; the watchdog then reports it.
-import { runTick } from "./pinger/tick.js";
+// The Cron Trigger: checks the pinger's settings and hands the tick to the SpaceStore, which
+// runs it (workers/pinger/tick.ts): one Durable Object request a tick for plan and record,
+// plus one per shard. A bad setting stops the tick with an error naming it; the watchdog
+// then reports it.
 import { readPingerSettings } from "./pinger/settings.js";
+import { SPACE_STORE_NAME } from "./pinger/space-store.js";
+import { workerTally } from "./usage/worker-usage.js";
 
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+  workerTally.add("worker_requests|cron");
   const settings = readPingerSettings(env);
   if (!settings.ok) {
     console.log(JSON.stringify({ level: "error", msg: "tick refused: invalid setting", field: settings.error.field, error: settings.error.message }));
     return;
   }
-  await runTick(env, controller.scheduledTime, settings.value);
+  // The isolate's counts ride with the tick (no call of their own).
+  const usage = workerTally.take();
+  try {
+    await env.SPACE_STORE.getByName(SPACE_STORE_NAME).tick(controller.scheduledTime, settings.value, usage);
+  } catch (err) {
+    if (usage !== null) workerTally.restore(usage);
+    throw err;
+  }
 }

@@ -3,6 +3,8 @@
 // registries after their sweeps); everything slow (grouping, webhooks, retries) happens in
 // its own alarm. It also watches the watcher: when no tick has finished for
 // `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
+import { countingSql, ObjectMeter } from "../usage/tally.js";
+import { countedKv } from "../usage/kv.js";
 import { DurableObject } from "cloudflare:workers";
 import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
 import { utcMinute } from "../../shared/duration.js";
@@ -49,10 +51,15 @@ export class Alerter extends DurableObject<Env> {
   private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
   /** Maintenance windows as the last alarm read them from the SpaceStore (for timing only). */
   private windows: StoredWindow[] = [];
+  /** Requests, rows, KV reads and deliveries, for the usage meter (workers/usage/). */
+  private readonly meter = new ObjectMeter("Alerter");
+  private readonly rows: () => number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.sql = ctx.storage.sql;
+    const counted = countingSql(ctx.storage.sql);
+    this.sql = counted.sql;
+    this.rows = counted.written;
     this.sql.exec(SCHEMA);
     this.book = new IncidentBook(this.sql);
     this.announcements = new AnnouncementBook(this.sql);
@@ -61,6 +68,11 @@ export class Alerter extends DurableObject<Env> {
   /** Queues a message for a target, unless its service is not told this kind (PagerDuty and reminders). */
   private queue(t: KnownTarget, m: AlertMessage, now: number): void {
     if (requestsFor(t.target, m).length > 0) enqueue(this.sql, t.fp, m, now);
+  }
+
+  /** Counts this request; its counts travel with the alarm's call to the SpaceStore. */
+  private used(cause: string): void {
+    this.meter.request(cause);
   }
 
   private meta<T>(key: string): T | null {
@@ -75,7 +87,7 @@ export class Alerter extends DurableObject<Env> {
   /** The settings in force, re-read from KV when its text changed. */
   async config(now = Date.now()): Promise<ConfigState> {
     const last = this.meta<ConfigState>("config");
-    const next = await refreshConfig(this.env.SPACES, last, now);
+    const next = await refreshConfig(countedKv(this.env.SPACES, this.meter.tally, "alerts"), last, now);
     // Written only when the text or the verdict changed, not at every look.
     if (last === null || next.hash !== last.hash || next.error !== last.error) this.setMeta("config", next);
     if (this.targets.hash !== next.hash) this.targets = { hash: next.hash, list: await knownTargets(next.config) };
@@ -84,6 +96,7 @@ export class Alerter extends DurableObject<Env> {
 
   /** State changes from a pool registry or the pinger. Stored at once; sent from the alarm. */
   async notify(signals: AlertSignal[]): Promise<void> {
+    this.used("rpc");
     if (signals.length === 0) return;
     const now = Date.now();
     for (const s of signals) this.sql.exec("INSERT INTO pending (received_at, signal) VALUES (?, ?)", now, JSON.stringify(s));
@@ -95,6 +108,7 @@ export class Alerter extends DurableObject<Env> {
    * Costs no write when nothing changed and the watch alarm is already set.
    */
   async tick(signals: AlertSignal[]): Promise<void> {
+    this.used("tick");
     const now = Date.now();
     const watching = this.book.get("pinger");
     if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
@@ -105,6 +119,7 @@ export class Alerter extends DurableObject<Env> {
 
   /** Closes every open incident whose key starts with one of `prefixes` (a deleted pool's). */
   async closeMatching(prefixes: string[], title: string): Promise<number> {
+    this.used("rpc");
     const keys = this.book.open().filter((i) => prefixes.some((p) => i.key.startsWith(p)));
     const now = Date.now();
     await this.notify(keys.map((i) => ({ key: i.key, subject: i.subject, bad: false, title: `${title}; closed: ${i.title}`, detail: null, at: now })));
@@ -113,6 +128,7 @@ export class Alerter extends DurableObject<Env> {
 
   /** Queues a test message to every target now (POST /v1/admin/alerts/test). */
   async sendTest(): Promise<{ targets: number }> {
+    this.used("rpc");
     const now = Date.now();
     await this.config(now);
     const m: AlertMessage = { source: "edge-pulse", event: "test", subject: "many", incident: null, key: "test", title: "edge-pulse test alert: this target works", detail: null, at: new Date(now).toISOString(), opened_at: null, duration_s: null };
@@ -126,6 +142,7 @@ export class Alerter extends DurableObject<Env> {
    * target as an update. Null when there is no such incident.
    */
   async addNote(id: number, text: string): Promise<Incident | ClosedIncident | null> {
+    this.used("rpc");
     const now = Date.now();
     const added = this.book.addNote(id, text, now);
     if (added === null) return null;
@@ -138,22 +155,26 @@ export class Alerter extends DurableObject<Env> {
   }
 
   addAnnouncement(a: StoredAnnouncement): Announcement | null {
+    this.used("rpc");
     const now = Date.now();
     const added = this.announcements.add(a, now);
     return added === null ? null : describeAnnouncement(added, now);
   }
 
   listAnnouncements(): Announcement[] {
+    this.used("rpc");
     const now = Date.now();
     return this.announcements.current(now).map((a) => describeAnnouncement(a, now));
   }
 
   removeAnnouncement(id: string): Announcement | null {
+    this.used("rpc");
     const removed = this.announcements.remove(id);
     return removed === null ? null : describeAnnouncement(removed, Date.now());
   }
 
   async status(): Promise<AlertStatus> {
+    this.used("rpc");
     const state = await this.config();
     const c = state.config;
     const outbox = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox").one();
@@ -174,6 +195,7 @@ export class Alerter extends DurableObject<Env> {
    * prefix ending in "/").
    */
   async pageIncidents(limit: number, keys: string[] | null = null): Promise<PageIncidents> {
+    this.used("rpc");
     const now = Date.now();
     return {
       open: keys === null ? this.book.open() : this.book.openMatching(keys),
@@ -185,11 +207,20 @@ export class Alerter extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const now = Date.now();
+    this.meter.request("alarm", now);
     const { config } = await this.config(now);
     const notices: Notice[] = [];
 
-    // One call to the SpaceStore: the last tick (the pinger watch) and the maintenance windows.
-    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME).health();
+    // One call to the SpaceStore: the last tick (the pinger watch) and the maintenance windows;
+    // this object's usage counts ride along.
+    this.meter.rows(this.rows(), now);
+    const usage = this.meter.tally.take(now);
+    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME)
+      .health(usage)
+      .catch((err: unknown) => {
+        if (usage !== null) this.meter.tally.restore(usage);
+        throw err;
+      });
     this.windows = health.maintenance;
     const oldest = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
     if (oldest !== null && oldest + config.group_wait_s * 1000 <= now) {
@@ -207,6 +238,7 @@ export class Alerter extends DurableObject<Env> {
       for (const t of this.targets.list) for (const m of messagesFor(t.target, notices, config.storm_threshold, now)) this.queue(t, m, now);
     }
     const delivered: DeliveryOutcome = await deliverDue(this.sql, this.targets.list, now, log);
+    this.meter.subrequests(delivered.sent + delivered.failed, "alerts");
     if (delivered.sent + delivered.failed + delivered.dropped > 0) log("info", "alert deliveries", delivered);
     await this.rearm(Date.now(), lastTick);
   }
@@ -250,6 +282,7 @@ export class Alerter extends DurableObject<Env> {
 
   /** Maintenance windows changed (an admin added or removed one): look again soon. */
   async maintenanceChanged(): Promise<void> {
+    this.used("rpc");
     await this.wakeBy(Date.now() + 1_000);
   }
 
@@ -265,7 +298,10 @@ export class Alerter extends DurableObject<Env> {
 
   private async wakeBy(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (current === null || current > at) {
+      this.meter.alarmSet();
+      await this.ctx.storage.setAlarm(at);
+    }
   }
 
   /** The settings as last read (no KV read): for timing, between alarms. */
@@ -287,6 +323,9 @@ export class Alerter extends DurableObject<Env> {
       (t): t is number => t !== null,
     );
     const at = Math.max(now, Math.min(...candidates));
-    if ((await this.ctx.storage.getAlarm()) !== at) await this.ctx.storage.setAlarm(at);
+    if ((await this.ctx.storage.getAlarm()) !== at) {
+      this.meter.alarmSet();
+      await this.ctx.storage.setAlarm(at);
+    }
   }
 }

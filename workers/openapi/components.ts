@@ -7,6 +7,7 @@
 // Every request and response body an operation names must be in this list (document.ts
 // refuses to build otherwise). Schemas nested inside a named one are referenced by name
 // when they are in the list, and written inline when they are not.
+import { GovernorSchema, QuotaUseSchema, UsageReportSchema } from "../../shared/usage.js";
 import { AnnouncementListSchema, AnnouncementRequestSchema, AnnouncementSchema } from "../../shared/announcements.js";
 import * as z from "zod";
 import { AlertConfigSchema, AlertSubjectSchema, AlertTargetSchema } from "../../shared/alerts.js";
@@ -86,6 +87,9 @@ const NAMED: [z.ZodType, string][] = [
   [api.TickSummarySchema, "TickSummary"],
   [api.PingTotalsSchema, "PingTotals"],
   [api.PingerHealthSchema, "PingerHealth"],
+  [UsageReportSchema, "UsageReport"],
+  [QuotaUseSchema, "QuotaUse"],
+  [GovernorSchema, "Governor"],
   [api.RegionCheckSchema, "RegionCheck"],
   [MaintenanceRequestSchema, "MaintenanceRequest"],
   [MaintenanceWindowSchema, "MaintenanceWindow"],

@@ -2,6 +2,7 @@
 // OpenAPI document (document.ts) is generated from this list at build time, and tests check
 // the list against the routes the app really has and every answer the suite sees against
 // the document, so neither can drift from the other.
+import { UsageReportSchema } from "../../shared/usage.js";
 import * as z from "zod";
 import { AlertConfigSchema } from "../../shared/alerts.js";
 import * as api from "../../shared/api.js";
@@ -53,6 +54,7 @@ export const OPERATIONS: Operation[] = [
   { id: "getOpenApiDocument", method: "get", path: "/openapi.json", tag: "status", summary: "This document", auth: "none", served: "asset", responses: { 200: ["OpenAPI 3.1", OpenApiDocumentSchema] } },
   { id: "getApiDocs", method: "get", path: "/docs", tag: "status", summary: "API documentation (HTML), rendered from this document", auth: "none", served: "asset", responses: { 200: ["The page", "text/html"] } },
   { id: "listSpaces", method: "get", path: "/v1/spaces", tag: "pinger", summary: "Every Space: state, last check, latency, uptime, last error, HF stage; list errors; last tick", auth: "viewer", responses: { 200: ["The report", api.SpacesReportSchema], ...denied } },
+  { id: "getUsage", method: "get", path: "/v1/usage", tag: "admin", summary: "Today's use of each quota of the plan (PLAN), the forecast to 00:00 UTC and what uses it, the governor's stretch, and what the meter cannot see", auth: "admin", responses: { 200: ["Usage", UsageReportSchema], ...denied } },
   { id: "getPingerHealth", method: "get", path: "/v1/pinger/health", tag: "pinger", summary: "Watch the watcher: 200 while ticks complete (status cron_late while the pinger's alarm stands in for a stalled cron), 503 when none has for two intervals", auth: "none", responses: { 200: ["Ticking", api.PingerHealthSchema], 503: ["Overdue or misconfigured", api.PingerHealthSchema] } },
   { id: "sendWorkerHeartbeat", method: "post", path: "/v1/heartbeat", tag: "pools", summary: "Worker heartbeat (rbee); the pool token names the pool", auth: "pool", body: WorkerHeartbeatSchema, responses: { 200: ["Applied", api.HeartbeatAckSchema], ...bad, ...denied, 403: ["Not a pool token, or one without write scope", E], 413: ["Body too large", E] } },
   { id: "sendPoolHeartbeat", method: "post", path: "/v2/pools/{id}/heartbeat", tag: "pools", summary: "Pool heartbeat from a hive or heartbeat-sidecar: GPUs and workers of one host", auth: "pool", body: PoolHeartbeatSchema, responses: { 200: ["Applied", api.HeartbeatAckSchema], ...bad, ...denied, ...foreign, 404: ["No such pool (admin)", E], 413: ["Body too large, too many GPUs or workers, or the pool is full", E] } },

@@ -14,6 +14,8 @@ import { CHECK_LOG_SCHEMA, logChecks } from "./check-log.js";
 import { accumulate, closeHours } from "./history.js";
 import type { Row, SqlLike, SqlValue } from "./sql.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
+import { CHECKED_EVERY_SQL } from "../usage/governor.js";
+import type { AlertSignal } from "../alerts/signals.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -113,6 +115,8 @@ export type TickDraft = Omit<TickSummary, "up" | "down" | "waking" | "degraded" 
 export interface Recorded {
   transitions: Transition[];
   summary: TickSummary;
+  /** Forecast alerts (workers/usage/forecast-alerts.ts), handed to the Alerter with the tick's own. */
+  signals?: AlertSignal[];
 }
 
 /** A listed Space as the store judges its checks: its interval and whether it pings back. */
@@ -221,15 +225,17 @@ export class SpaceLedger {
    * (checked at once, so a new list shows state within a minute). A new Space gets its
    * state row now: a later tick will not take it for new again.
    */
-  due(tickMs: number, previousMs: number): PlannedSpace[] {
-    // Numbers are bound as REAL: CAST makes the slot division an integer one.
+  due(tickMs: number, previousMs: number, stretch = 1): PlannedSpace[] {
+    // Numbers are bound as REAL: CAST makes the slot division an integer one. A stretched
+    // Space keeps its offset and steps by its stretched interval (workers/usage/governor.ts).
     const t = Math.floor(tickMs / 1000);
     const p = Math.floor(previousMs / 1000);
     const rows = this.rows<{ config: string; known: string | null; hf_stage_at: number | null; hf_restart_at: number | null }>(
       `SELECT s.config, st.id AS known, st.hf_stage_at, st.hf_restart_at FROM spaces s LEFT JOIN state st ON st.id = s.id
-       WHERE st.id IS NULL OR CAST((?1 - s.off) / s.ivl AS INTEGER) > CAST((?2 - s.off) / s.ivl AS INTEGER) ORDER BY s.pos`,
+       WHERE st.id IS NULL OR CAST((?1 - s.off) / ${CHECKED_EVERY_SQL} AS INTEGER) > CAST((?2 - s.off) / ${CHECKED_EVERY_SQL} AS INTEGER) ORDER BY s.pos`,
       t,
       p,
+      stretch,
     );
     return rows.map((r) => {
       const space = JSON.parse(r.config) as Space;
@@ -254,6 +260,12 @@ export class SpaceLedger {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
+  /** The share of checks (at unstretched intervals) that are non-critical Spaces': what the governor can slow. */
+  nonCriticalShare(): number {
+    const r = this.rows<{ every: number | null; nc: number | null }>("SELECT SUM(1.0 / ivl) AS every, SUM(CASE WHEN config ->> '$.critical' = 1 THEN 0 ELSE 1.0 / ivl END) AS nc FROM spaces")[0];
+    return r === undefined || r.every === null || r.every === 0 ? 0 : (r.nc ?? 0) / r.every;
+  }
+
   allStates(): Map<string, StateRow> {
     return new Map(this.rows<StateRow>("SELECT * FROM state").map((r) => [r.id, r]));
   }
@@ -263,7 +275,7 @@ export class SpaceLedger {
    * accumulator row, state rows only where something changed, hours that have ended rolled up
    * (history.ts), and the tick's summary with its counts taken from the judged checks.
    */
-  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, defaults: Thresholds, judge: CheckJudge = (c) => c): Recorded {
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, defaults: Thresholds, judge: CheckJudge = (c) => c, carry: Record<string, unknown> = {}): Recorded {
     const before = this.states(checks.filter((c) => c.outcome !== "skipped").map((c) => c.id));
     const judged = checks.map((c) => {
       const row = before.get(c.id);
@@ -300,7 +312,8 @@ export class SpaceLedger {
       subrequests: t.subrequests + summary.subrequests,
       ticks: t.ticks + 1,
     };
-    this.setMeta("last_tick", { ...summary, totals });
+    // `carry` rides in the same row (the usage book): written every tick anyway.
+    this.setMeta("last_tick", { ...summary, totals, ...carry });
     return { transitions, summary: { ...summary, totals } };
   }
 }

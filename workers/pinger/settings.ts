@@ -4,6 +4,7 @@
 import * as z from "zod";
 import { validate, type InputError } from "../../shared/parse.js";
 import { LOCATION_HINTS } from "./regions.js";
+import { PLANS } from "../../shared/usage.js";
 
 /** The platform allows 6 simultaneous outgoing connections per invocation on every plan. */
 export const PLATFORM_MAX_IN_FLIGHT = 6;
@@ -65,6 +66,8 @@ export const PingerSettingsSchema = z
       .int()
       .refine((n) => n === 0 || (n >= 20 && n <= 7_200), "use 0 (off) or 20 to 7200 seconds")
       .optional(),
+    /** The Workers plan whose quotas the usage meter, its alerts and the governor measure against. */
+    PLAN: z.enum(PLANS).default("free"),
   })
   .refine((s) => s.PING_SPACES_PER_SHARD <= s.PING_SUBREQUESTS_PER_SHARD, {
     message: "must not exceed PING_SUBREQUESTS_PER_SHARD (every Space needs one subrequest)",

@@ -6,6 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Limiter, SubrequestBudget } from "./budget.js";
 import { readStage, restartSpace, type HfContext } from "./hf.js";
 import { pingSpace } from "./ping.js";
+import { ObjectMeter } from "../usage/tally.js";
 import type { HfCheck, PlannedSpace, ShardOrder, ShardReport, SpaceCheck } from "./types.js";
 
 interface HfEnv {
@@ -53,9 +54,15 @@ export async function runShard(order: ShardOrder, limiter: Limiter, hfToken: str
 
 export class PingShard extends DurableObject<Env> {
   private limiter: Limiter | null = null;
+  private readonly meter = new ObjectMeter("PingShard");
 
   async run(order: ShardOrder): Promise<ShardReport> {
+    this.meter.request("rpc");
     if (this.limiter?.max !== order.settings.in_flight) this.limiter = new Limiter(order.settings.in_flight);
-    return runShard(order, this.limiter, (this.env as Env & HfEnv).HF_TOKEN);
+    const report = await runShard(order, this.limiter, (this.env as Env & HfEnv).HF_TOKEN);
+    this.meter.subrequests(report.subrequests);
+    // In memory from the call to the answer: waiting on Spaces is billed as duration.
+    this.meter.duration(report.finished_at - report.started_at);
+    return { ...report, usage: this.meter.tally.take() };
   }
 }

@@ -21,6 +21,11 @@ import { durableSql } from "./sql.js";
 import { runTick } from "./tick.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
 import { judgeWatch, watchAfterTick } from "./watchdog.js";
+import { UsageHub } from "../usage/hub.js";
+import { countedKv } from "../usage/kv.js";
+import type { StoredUsage } from "../usage/book.js";
+import type { UsageDelta } from "../usage/tally.js";
+import type { UsageReport } from "../../shared/usage.js";
 
 export const SPACE_STORE_NAME = "pinger";
 
@@ -67,10 +72,13 @@ export class SpaceStore extends DurableObject<Env> {
   private readonly pingbacks: PingbackBook;
   private readonly windows: MaintenanceBook;
   private readonly startedAt = Date.now();
+  /** The account's usage today, the governor and the forecast alerts (workers/usage/). */
+  private readonly hub: UsageHub;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ledger = new SpaceLedger(durableSql(ctx.storage.sql));
+    this.hub = new UsageHub(this.ledger.getMeta<{ usage?: StoredUsage }>("last_tick")?.usage);
     this.pingbacks = new PingbackBook(this.ledger);
     this.windows = new MaintenanceBook(this.ledger);
     // A store with Spaces to check always has its watch set, even if no cron ever fired.
@@ -79,17 +87,56 @@ export class SpaceStore extends DurableObject<Env> {
     });
   }
 
+  /**
+   * The Cron Trigger's tick, run here (plan, shards, record in one request to this object, not
+   * one per step), with the settings the cron checked. `usage`: what the cron's isolate counted
+   * since it last handed counts on.
+   */
+  async tick(scheduledTime: number, settings: PingerSettings, usage: UsageDelta | null): Promise<void> {
+    this.used("tick");
+    this.hub.merge(usage);
+    const started = Date.now();
+    await runTick(this.env, scheduledTime, settings, { store: this, source: "cron" });
+    this.hub.meter.duration(Date.now() - started);
+  }
+
+  /** Counts handed on by another object or a Worker isolate (tally.ts). */
+  usage(delta: UsageDelta | null): void {
+    this.used("usage");
+    this.hub.merge(delta);
+  }
+
+  /** GET /v1/usage. */
+  usageReport(): UsageReport {
+    this.used("rpc");
+    const settings = readPingerSettings(this.env);
+    this.hub.meter.rows(this.ledger.rowsWritten);
+    this.hub.merge(this.hub.meter.tally.take());
+    return this.hub.book.report(Date.now(), settings.ok ? settings.value.PLAN : "free");
+  }
+
+  /** setAlarm() writes a row (Cloudflare counts it): counted here. */
+  private async setAlarm(at: number): Promise<void> {
+    this.hub.meter.alarmSet();
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  /** This object's own requests, by cause. */
+  private used(cause: string): void {
+    this.hub.meter.request(cause);
+  }
+
   async plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> {
-    const list = await refreshList(this.env.SPACES, this.ledger, Date.now());
+    const list = await refreshList(countedKv(this.env.SPACES, this.hub.meter.tally, "spaces"), this.ledger, Date.now());
     if (list.removed !== undefined && list.removed.length > 0) this.pingbacks.forget(list.removed.map((r) => r.id));
     // No await from here on: the window is read and written in one go.
     const window = this.ledger.claimWindow(tickMs, opts.interval_s * 1000);
     if (window === null) return { claimed: false };
-    const due = this.ledger.due(tickMs, window.previousMs);
+    const due = this.ledger.due(tickMs, window.previousMs, this.hub.book.governor.stretch);
     const cron = this.cronState(opts.source, tickMs);
     if (opts.source === "cron" && opts.cron_late_ms > 0) {
       const at = watchAfterTick(await this.ctx.storage.getAlarm(), tickMs, opts.cron_late_ms);
-      if (at !== null) await this.ctx.storage.setAlarm(at);
+      if (at !== null) await this.setAlarm(at);
     }
     return { claimed: true, previous_ms: window.previousMs, due, list: { valid: list.valid, invalid: list.invalid, error: list.error }, removed: list.removed ?? [], cron };
   }
@@ -108,18 +155,30 @@ export class SpaceStore extends DurableObject<Env> {
     return null;
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds): Recorded {
+  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds, usage: UsageDelta | null = null): Recorded {
     const windows = this.windows.all();
-    const recorded = this.ledger.record(tickMs, checks, summary, thresholds, (check, space) => {
-      const judged = this.pingbacks.judge(check, space);
-      return covers(windows, `space:${check.id}`, check.at) === null ? judged : { ...judged, maintenance: true };
-    });
+    this.hub.merge(usage);
+    const settings = readPingerSettings(this.env);
+    const plan = settings.ok ? settings.value.PLAN : "free";
+    const { signals, carry } = this.hub.settle(Date.now(), plan, this.ledger.rowsWritten, () => this.ledger.nonCriticalShare());
+    const recorded = this.ledger.record(
+      tickMs,
+      checks,
+      summary,
+      thresholds,
+      (check, space) => {
+        const judged = this.pingbacks.judge(check, space);
+        return covers(windows, `space:${check.id}`, check.at) === null ? judged : { ...judged, maintenance: true };
+      },
+      carry,
+    );
     this.pingbacks.flush();
-    return recorded;
+    return { ...recorded, signals };
   }
 
   /** A ping-back from inside a Space; false when no listed Space has that id. */
   pingback(id: string): { known: boolean; at: number } {
+    this.used("pingback");
     const now = Date.now();
     const known = this.ledger.rows("SELECT 1 FROM spaces WHERE id = ?", id).length > 0;
     if (known) this.pingbacks.note(id, now);
@@ -127,21 +186,25 @@ export class SpaceStore extends DurableObject<Env> {
   }
 
   addWindow(w: StoredWindow): MaintenanceWindow | null {
+    this.used("rpc");
     const added = this.windows.add(w, Date.now());
     return added === null ? null : describeWindow(added, Date.now());
   }
 
   listWindows(): MaintenanceWindow[] {
+    this.used("rpc");
     const now = Date.now();
     return this.windows.listed(now).map((w) => describeWindow(w, now));
   }
 
   removeWindow(id: string): MaintenanceWindow | null {
+    this.used("rpc");
     const removed = this.windows.remove(id);
     return removed === null ? null : describeWindow(removed, Date.now());
   }
 
   report(): SpacesBody {
+    this.used("rpc");
     const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now(), this.reportExtras());
     return body;
   }
@@ -151,6 +214,7 @@ export class SpaceStore extends DurableObject<Env> {
    * for the Spaces the status page draws them for (/metrics needs none).
    */
   overview(withBars: boolean): SpacesOverview {
+    this.used("rpc");
     const now = Date.now();
     const { history, ...body } = buildSpacesReport(this.ledger, now, this.reportExtras());
     const carded = withBars ? cardedSpaces(body.spaces).map((s) => s.id) : [];
@@ -163,19 +227,29 @@ export class SpaceStore extends DurableObject<Env> {
 
   /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */
   detail(id: string): SpaceDetail | null {
+    this.used("rpc");
     return buildSpaceDetail(this.ledger, Date.now(), this.reportExtras(), id);
   }
 
   /** One Space's status (a badge), or null when no listed Space has that id. */
   spaceStatus(id: string): SpacesBody["spaces"][number] | null {
+    this.used("rpc");
     return buildSpacesReport(this.ledger, Date.now(), this.reportExtras(), id).spaces[0] ?? null;
   }
 
   private reportExtras(): ReportExtras {
-    return { windows: this.windows.all(), listed: this.listWindows(), pingbackAt: (id) => this.pingbacks.lastAt(id) };
+    return { windows: this.windows.all(), listed: this.windows.listed(Date.now()).map((w) => describeWindow(w, Date.now())), pingbackAt: (id) => this.pingbacks.lastAt(id), governor: this.governor() };
   }
 
-  async health(): Promise<PingerHealth> {
+  private governor(): SpacesBody["governor"] {
+    const g = this.hub.book.governor;
+    return { stretch: g.stretch, since: g.since === null ? null : new Date(g.since).toISOString(), reason: g.reason };
+  }
+
+  /** `usage`: the Alerter's counts, riding on its regular call. */
+  async health(usage: UsageDelta | null = null): Promise<PingerHealth> {
+    this.used("rpc");
+    this.hub.merge(usage);
     return {
       last_tick: tickBody(this.ledger.getMeta<TickSummary>("last_tick")),
       started_at: new Date(this.startedAt).toISOString(),
@@ -193,15 +267,16 @@ export class SpaceStore extends DurableObject<Env> {
     if (!settings.ok || cronLateMs(settings.value) === 0) return;
     // Counted from the last tick, or from now for a store that has never ticked.
     const from = this.ledger.getMeta<number>("window_end") ?? Date.now();
-    await this.ctx.storage.setAlarm(Math.max(Date.now() + 1_000, watchAfterTick(null, from, cronLateMs(settings.value))!));
+    await this.setAlarm(Math.max(Date.now() + 1_000, watchAfterTick(null, from, cronLateMs(settings.value))!));
   }
 
   override async alarm(): Promise<void> {
+    this.used("alarm");
     const settings = readPingerSettings(this.env);
     if (!settings.ok) {
       // The cron handler refuses the same settings; the watchdog endpoint says why.
       log("error", "watch: invalid setting", { field: settings.error.field });
-      await this.ctx.storage.setAlarm(Date.now() + 10 * 60_000);
+      await this.setAlarm(Date.now() + 10 * 60_000);
       return;
     }
     await this.watchTick(settings.value);
@@ -220,6 +295,6 @@ export class SpaceStore extends DurableObject<Env> {
       }
     }
     // Set last: a tick's plan must not move the watch while the alarm is driving.
-    await this.ctx.storage.setAlarm(verdict.at);
+    await this.setAlarm(verdict.at);
   }
 }

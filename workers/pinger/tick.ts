@@ -12,6 +12,7 @@ import { SPACE_STORE_NAME, type PlanOptions, type TickPlan } from "./space-store
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { cronSignals, spaceSignals } from "../alerts/signals.js";
 import type { ShardReport, ShardSettings, SpaceCheck } from "./types.js";
+import { mergeDelta, type UsageDelta } from "../usage/tally.js";
 
 export function shardSettings(s: PingerSettings): ShardSettings {
   return {
@@ -39,7 +40,7 @@ export interface TickOutcome {
 /** What a tick needs of the SpaceStore: its stub from the cron, the object itself from its alarm. */
 export interface TickStore {
   plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> | TickPlan;
-  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds): Promise<Recorded> | Recorded;
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage?: UsageDelta | null): Promise<Recorded> | Recorded;
 }
 
 /** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
@@ -125,7 +126,9 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
     max_in_flight: Math.max(0, ...reports.map((r) => r.max_in_flight)),
   };
   // The store has the last word on each check (ping-backs, maintenance), so it counts them by outcome.
-  const { transitions, summary } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER });
+  // What each shard spent (its request, subrequests, time) rides back in its report.
+  const usage = reports.reduce<UsageDelta>((d, r) => mergeDelta(d, r.usage), {});
+  const { transitions, summary, signals = [] } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER }, usage);
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};
@@ -137,7 +140,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
   if (plan.cron !== null) log(plan.cron === "late" ? "error" : "info", plan.cron === "late" ? "cron late: the pinger's alarm is running ticks" : "cron back: ticks come from the Cron Trigger again", { scheduled_at: tickIso });
   try {
     // After the pings: the Alerter only stores what changed and sends it from its own alarm.
-    await env.ALERTS.getByName(ALERTER_NAME).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime)]);
+    await env.ALERTS.getByName(ALERTER_NAME).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime), ...signals]);
   } catch (err) {
     log("error", "could not hand state changes to the alerter", { error: String(err) });
   }

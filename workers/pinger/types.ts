@@ -1,5 +1,6 @@
 // What the Space store, the tick and the shards pass each other (over Durable Object RPC,
 // so plain data only).
+import type { UsageDelta } from "../usage/tally.js";
 import type { Space } from "../../shared/spaces.js";
 import type { PingOutcome } from "./ping.js";
 
@@ -82,4 +83,6 @@ export interface ShardReport {
   max_in_flight: number;
   started_at: number;
   finished_at: number;
+  /** What the shard's invocation spent (workers/usage/tally.ts), handed back with its results. */
+  usage?: UsageDelta | null;
 }

@@ -1,6 +1,8 @@
 // PoolRegistry: one SQLite-backed Durable Object per GPU pool (named by pool id). Holds the
 // worker and host registry in memory, persists changes and flushes volatile state, keeps one alarm
 // at the earliest deadline so state changes happen on time without any reader.
+import { ObjectMeter } from "../usage/tally.js";
+import { handOnUsage } from "../usage/hand-on.js";
 import { DurableObject } from "cloudflare:workers";
 import type { PoolStats, TokenInfo } from "../../shared/api.js";
 import {
@@ -101,6 +103,8 @@ export class PoolRegistry extends DurableObject<Env> {
   private forwarder!: Forwarder;
   /** Each GPU's VRAM over 24 h for the pool's page (vram-history.ts). */
   private vram!: VramHistory;
+  /** This pool's requests and rows, for the usage meter (workers/usage/). */
+  private readonly meter = new ObjectMeter("PoolRegistry");
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -158,6 +162,12 @@ export class PoolRegistry extends DurableObject<Env> {
     return this.forwarding;
   }
 
+  /** Counts this request (usage meter), and hands the counts on when due (workers/usage/hand-on.ts). */
+  private used(cause: string): void {
+    this.meter.request(cause);
+    handOnUsage(this.ctx, this.env, this.meter, this.store?.rowsWritten ?? 0);
+  }
+
   /** The store and what keeps its own tables beside it; streams hear of every event the store writes. */
   private openStore(): void {
     this.store = new RegistryStore(this.ctx.storage.sql);
@@ -210,16 +220,19 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Checks a token without doing anything (used to tell 403 "another pool's token" from 401). */
   async verify(access: PoolAccess): Promise<Outcome<{ pool_id: string }>> {
+    this.used("rpc");
     const auth = await this.authorize(access);
     return auth.ok ? { ok: true, value: { pool_id: this.poolId as string } } : auth;
   }
 
   /** A worker heartbeat's body as read by the Worker; judged here, after the caller. */
   async workerHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
+    this.used("heartbeat");
     return this.heartbeat(access, () => judgeWorkerHeartbeat(body), (hb, now) => this.pool.applyWorkerHeartbeat(hb, now));
   }
 
   async poolHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
+    this.used("heartbeat");
     return this.heartbeat(access, () => judgePoolHeartbeat(body, this.poolId as string), (hb, now) => {
       const applied = this.pool.applyPoolHeartbeat(hb, now);
       if (applied.outcome.ok && applied.outcome.value.status === "accepted") {
@@ -338,18 +351,21 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** What /metrics and the status page need: counts, GPUs and workers, no URIs or tokens. */
   async metrics(): Promise<PoolMetrics | null> {
+    this.used("rpc");
     if (this.poolId === null) return null;
     return { snapshot: this.publicSnapshot(), counters: this.pool.counters };
   }
 
   /** The pool's page: what metrics() gives, VRAM over 24 h and the latest events (their details may name URIs: left out). */
   async details(): Promise<PoolDetail | null> {
+    this.used("rpc");
     if (this.poolId === null) return null;
     const events = this.store.listEvents(Math.max(0, this.store.lastSeq - PAGE_EVENTS), PAGE_EVENTS).map(({ seq, at, kind, subject }) => ({ seq, at, kind, subject }));
     return { snapshot: this.publicSnapshot(), counters: this.pool.counters, vram: this.vram.series(Date.now()), events: events.reverse() };
   }
 
   async snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {
+    this.used("rpc");
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
     return { ok: true, value: this.snapshotNow(filter) };
@@ -357,6 +373,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** The event log after `afterSeq`; with `waitS`, waits up to that long for one (long-poll). */
   async events(access: PoolAccess, afterSeq: number, limit: number, waitS = 0): Promise<Outcome<PoolEvent[]>> {
+    this.used("rpc");
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
     await this.live.wait(afterSeq, waitS * 1000);
@@ -365,18 +382,21 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Server-Sent Events: the pool's events and summaries, or rbee's queen stream. */
   async stream(access: PoolAccess, kind: StreamKind, lastEventId: number | null): Promise<Outcome<ReadableStream<Uint8Array>>> {
+    this.used("stream");
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
     return { ok: true, value: this.live.open(kind, lastEventId, Date.now()) };
   }
 
   async placement(access: PoolAccess, q: PlacementQuery): Promise<Outcome<Placement>> {
+    this.used("rpc");
     const auth = await this.authorize(access);
     if (!auth.ok) return auth;
     return { ok: true, value: this.scheduling.placement(this.poolId as string, this.pool, q, Date.now()) };
   }
 
   async reserve(access: PoolAccess, req: ReservationRequest): Promise<Outcome<Reservation>> {
+    this.used("rpc");
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
     // No await from here to the write: concurrent requests are decided one after another.
@@ -384,18 +404,21 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async reservations(access: PoolAccess): Promise<Outcome<Reservation[]>> {
+    this.used("rpc");
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
     return { ok: true, value: this.scheduling.list(this.pool, Date.now()) };
   }
 
   async cancelReservation(access: PoolAccess, id: string): Promise<Outcome<Reservation>> {
+    this.used("rpc");
     const auth = await this.authorize(access, "schedule");
     if (!auth.ok) return auth;
     return this.scheduling.cancel(this.pool, id, Date.now());
   }
 
   override async alarm(): Promise<void> {
+    this.used("alarm");
     this.armedAt = null;
     const now = Date.now();
     sweep(this.pool, now);
@@ -409,6 +432,7 @@ export class PoolRegistry extends DurableObject<Env> {
   private async wakeBy(at: number): Promise<void> {
     if (this.armedAt !== null && this.armedAt <= at) return;
     this.armedAt = at;
+    this.meter.alarmSet();
     await this.ctx.storage.setAlarm(at);
   }
 
@@ -423,6 +447,7 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     if (this.armedAt === next) return;
     this.armedAt = next;
+    this.meter.alarmSet();
     await this.ctx.storage.setAlarm(next);
   }
 
@@ -430,6 +455,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Creates the pool if needed; idempotent. Returns whether it was new. */
   async create(poolId: string): Promise<boolean> {
+    this.used("admin");
     if (this.poolId === poolId) return false;
     this.poolId = poolId;
     this.store.setMeta("pool_id", poolId);
@@ -438,6 +464,7 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async issueToken(poolId: string, label: string | null, scope: TokenScope = "write"): Promise<{ token: string } & TokenInfo> {
+    this.used("admin");
     await this.create(poolId);
     const fresh = newPoolToken(poolId);
     const row: TokenRow = { id: fresh.tokenId, hash: await sha256Hex(fresh.secret), label, scope, created_at: Date.now(), revoked_at: null };
@@ -447,11 +474,13 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async listTokens(): Promise<Outcome<TokenInfo[]>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     return { ok: true, value: [...this.tokens.values()].map(tokenInfo) };
   }
 
   async revokeToken(tokenId: string): Promise<Outcome<TokenInfo>> {
+    this.used("admin");
     const row = this.tokens.get(tokenId);
     if (this.poolId === null || row === undefined) return { ok: false, status: 404, code: "not_found", message: "no such token", field: "token_id" };
     this.verified.delete(tokenId);
@@ -463,12 +492,14 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async getSettings(): Promise<Outcome<PoolSettings>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     return { ok: true, value: this.pool.settings };
   }
 
   /** Changes an existing pool's settings (a typo in the pool id is a 404, never a new pool). */
   async updateSettings(patch: PoolSettingsPatch): Promise<Outcome<PoolSettings>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     const merged = validate(PoolSettingsSchema, { ...this.pool.settings, ...patch });
     if (!merged.ok) return { ok: false, status: 400, ...merged.error };
@@ -480,6 +511,7 @@ export class PoolRegistry extends DurableObject<Env> {
   }
 
   async evict(kind: "worker" | "host", id: string): Promise<Outcome<{ removed: string }>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     const now = Date.now();
     if (!this.pool.evictByAdmin(kind, id, now)) return { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
@@ -490,6 +522,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Sets (or, with url null, stops) the queen push. */
   async setForward(url: string | null, token: string | null): Promise<Outcome<ForwardStatus | null>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     const now = Date.now();
     this.forwarder.configure(url === null ? null : { url, token }, now);
@@ -500,17 +533,20 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Marks a worker or host as draining (never placed on) or not. */
   async drain(kind: "worker" | "host", id: string, draining: boolean): Promise<Outcome<{ subject: string; draining: boolean }>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     const done = this.scheduling.drain(this.pool, kind, id, draining, Date.now());
     return done;
   }
 
   async summary(): Promise<PoolSummary | null> {
+    this.used("rpc");
     if (this.poolId === null) return null;
     return { pool_id: this.poolId, ...this.pool.counts(), eviction_suspended: this.pool.evictionHold !== null };
   }
 
   async stats(): Promise<Outcome<PoolStats>> {
+    this.used("admin");
     if (this.poolId === null) return noSuchPool();
     return { ok: true, value: {
       pool_id: this.poolId,
@@ -525,6 +561,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** Deletes the pool: every row, the alarm, and the in-memory registry. A pool that does not exist is a 404. */
   async destroy(): Promise<Outcome<{ pool_id: string; deleted: true }>> {
+    this.used("admin");
     const poolId = this.poolId;
     if (poolId === null) return noSuchPool();
     await this.ctx.storage.deleteAlarm();

@@ -1,0 +1,17 @@
+// GET /v1/usage (admin): today's use of each quota of the plan named by PLAN, its forecast
+// to 00:00 UTC and what uses it, the governor's stretch, and what the meter cannot see.
+import { Hono } from "hono";
+import { requireAdmin } from "../auth/access.js";
+import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { workerTally } from "./worker-usage.js";
+
+export const usageRoutes = new Hono<{ Bindings: Env }>();
+
+usageRoutes.get("/v1/usage", async (c) => {
+  await requireAdmin(c);
+  const store = c.env.SPACE_STORE.getByName(SPACE_STORE_NAME);
+  // This isolate's own counts first, so the answer includes the request asking.
+  const mine = workerTally.take();
+  if (mine !== null) await store.usage(mine);
+  return c.json(await store.usageReport());
+});
