@@ -1,12 +1,13 @@
 // The check log on a Durable Object's own SQLite (a SpaceStore of its own, driven directly):
-// one ring row a tick, the hour's checks moved into the day rows by the roll-up's own write,
-// the last checks read back in order across both, and emptied after two days like the hourly
-// counts. The detail page built on it: workers/status/detail-pages.test.ts.
+// one ring row a tick, a closed hour's checks copied into that hour's own row (one row
+// written), the last checks read back in order across both, and hour rows kept 24-48 h,
+// after the day's roll-up. The detail page built on it: workers/status/detail-pages.test.ts.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { hourly, LAST_CHECKS, readRecentChecks, RING_SLOTS } from "./check-log.js";
 import { SpaceLedger } from "./ledger.js";
+import { readHistory } from "./history.js";
 import { durableSql } from "./sql.js";
 import type { SpaceCheck } from "./types.js";
 
@@ -48,9 +49,10 @@ describe("the check log", () => {
       const a = checks.get("a")!;
       expect(a.map((c) => c[0])).toEqual(Array.from({ length: 18 }, (_, i) => T0 + (90 - 5 * i) * 60_000));
       expect(a.filter((c) => c[1] === "down").map((c) => c[4])).toEqual(Array(6).fill("unexpected status 502"));
-      // The first hour is in the day row now (rolled up at the 11:00 tick), the rest in the ring only.
-      const day = l.rows<{ detail: string }>("SELECT detail FROM days WHERE id = 'a'")[0]!;
-      expect(JSON.parse(`[${day.detail}]`)).toHaveLength(11);
+      // The first hour's checks are in its hour row now (closed at the 11:00 tick), the rest in the ring only.
+      const hour = l.rows<{ list: string }>("SELECT detail ->> 'a' AS list FROM hour_acc WHERE hour = ?", T0 / HOUR)[0]!;
+      expect(JSON.parse(`[${hour.list}]`)).toHaveLength(11);
+      expect(l.rows("SELECT 1 FROM days")).toHaveLength(0); // no day row before the day ends
       // The chart: the 10:00 hour has 11 checks of "a" (10:05..10:55), 3 failed; of the 8 answered
       // (105..155 ms) the median is the lower middle one and the max the slowest.
       const h = hourly(a, now).find((x) => x.hour === T0)!;
@@ -67,9 +69,19 @@ describe("the check log", () => {
       const a = readRecentChecks(l.sql, end, ["a"]).get("a")!;
       expect(a[0]![6]).toBe(1); // inside a maintenance window
       expect(a.length).toBeGreaterThan(LAST_CHECKS);
-      // Day rows older than yesterday lose their checks (as their hourly counts).
-      const details = l.rows<{ day: number; has: number }>("SELECT day, detail IS NOT NULL AS has FROM days WHERE id = 'a' ORDER BY day");
-      expect(details.map((d) => d.has)).toEqual([0, 1, 1]);
+      // The two whole days are rolled up (one row each, no checks in them); the hour rows kept
+      // are yesterday's and today's (24-48 h), each closed one with its checks.
+      const days = l.rows<{ day: number; total: number; has: number }>("SELECT day, total, detail IS NOT NULL AS has FROM days WHERE id = 'a' ORDER BY day");
+      expect(days.map((d) => [d.total, d.has])).toEqual([[167, 0], [288, 0]]);
+      const hours = l.rows<{ hour: number; rolled: number; has: number }>("SELECT hour, rolled, detail IS NOT NULL AS has FROM hour_acc ORDER BY hour");
+      expect(hours[0]!.hour).toBe(T0 / HOUR + 14); // 2026-11-21 00:00: yesterday's first hour
+      expect(hours).toHaveLength(37); // 24 of yesterday, 13 of today
+      expect(hours.filter((h) => h.rolled === 1)).toHaveLength(24);
+      expect(hours.filter((h) => h.has === 0).map((h) => h.hour)).toEqual([end / HOUR]); // only the hour being filled
+      // Every check counted once across day rows and the hour rows kept beside them.
+      const w = readHistory(l.sql, end, "a").get("a")!.windows;
+      expect(w["7d"].total).toBe(167 + 288 + 144);
+      expect(w["24h"].total).toBe(23 * 12 + 1);
     });
   });
 });

@@ -4,9 +4,9 @@
 // without a row per check:
 // - each tick writes its checks as one row of a ring of RING_SLOTS minute slots (one upsert a
 //   tick whatever its size; a slot is overwritten three hours later, so nothing is deleted);
-// - when an hour is rolled up, the same statement that writes each Space's day row moves that
-//   Space's checks of the hour into the row's `detail` column (history.ts ROLL_UP), so the
-//   roll-up writes no extra row. `detail` is kept for today and yesterday, like `hours`.
+// - when an hour ends, its checks are copied from the ring into the hour's own accumulator
+//   row (`detail`: Space id to its checks as text; history.ts FILL_DETAIL), one row an hour.
+//   Hour rows are kept 24-48 h, so the detail page's last 24 hours read from them.
 import type { Row, SqlLike } from "./sql.js";
 import type { SpaceCheck } from "./types.js";
 
@@ -56,10 +56,8 @@ export function logChecks(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): n
 }
 
 /**
- * The roll-up's source for `detail`: each Space's checks of the hour [from, to) as JSON
- * arrays joined by commas, from the ring (a CTE of history.ts's ROLL_UP, bound as ?4 and ?5).
- * `detail` is that text appended hour after hour: a copy, not a JSON parse and rewrite of
- * the day so far (which made the roll-up 5x slower).
+ * Each Space's checks of the hour [from, to) as JSON arrays joined by commas, from the ring
+ * (a CTE of history.ts's FILL_DETAIL, bound as ?4 and ?5): text copied, not parsed.
  */
 export const HOUR_CHECKS_CTE = `hour_checks AS MATERIALIZED (
   SELECT j.key AS id, group_concat(j.value, ',') AS list FROM tick_checks t, json_each(t.data) j
@@ -77,11 +75,17 @@ export function readRecentChecks(sql: SqlLike, nowMs: number, ids: string[]): Ma
   if (ids.length === 0) return out;
   const today = Math.floor(nowMs / DAY_MS);
   const wanted = JSON.stringify(ids);
+  // Day rows from before the daily roll-up kept their checks themselves.
   for (const r of sql.exec("SELECT d.id, d.detail FROM json_each(?) k CROSS JOIN days d WHERE d.id = k.value AND d.day >= ? AND d.detail IS NOT NULL", wanted, today - 1).toArray() as Row[]) {
     out.get(r.id as string)!.push(...parseDetail(r.detail as string));
   }
-  // Hours not rolled up yet are still only in the ring.
-  const oldestOpen = (sql.exec("SELECT MIN(hour) AS h FROM hour_acc").toArray()[0]?.h as number | null) ?? Math.floor(nowMs / HOUR_MS);
+  // Closed hours: each Space's checks in its hour row (the label after ->> is the Space id).
+  const since = (Math.floor(nowMs / HOUR_MS) - 47) * HOUR_MS;
+  for (const r of sql.exec("SELECT k.value AS id, h.detail ->> k.value AS list FROM json_each(?) k CROSS JOIN hour_acc h WHERE h.detail IS NOT NULL AND h.hour >= ?", wanted, since / HOUR_MS).toArray() as Row[]) {
+    if (typeof r.list === "string" && r.list !== "") out.get(r.id as string)!.push(...parseDetail(r.list));
+  }
+  // Hours not closed yet are still only in the ring.
+  const oldestOpen = (sql.exec("SELECT MIN(hour) AS h FROM hour_acc WHERE detail IS NULL").toArray()[0]?.h as number | null) ?? Math.floor(nowMs / HOUR_MS);
   const ring = sql.exec("SELECT j.key AS id, j.value AS c FROM tick_checks t, json_each(t.data) j WHERE t.at >= ? AND j.key IN (SELECT value FROM json_each(?))", oldestOpen * HOUR_MS, wanted).toArray() as Row[];
   for (const r of ring) out.get(r.id as string)!.push(JSON.parse(r.c as string) as LoggedCheck);
   for (const list of out.values()) list.sort((a, b) => b[0] - a[0]);

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS state (
   id TEXT PRIMARY KEY, state TEXT NOT NULL, since INTEGER, streak_of TEXT, streak INTEGER NOT NULL,
   error TEXT, error_status INTEGER, error_at INTEGER,
   hf_stage TEXT, hf_message TEXT, hf_stage_at INTEGER, hf_error TEXT, hf_restart_at INTEGER) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS hour_acc (hour INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hour_acc (hour INTEGER PRIMARY KEY, data TEXT NOT NULL, detail TEXT, rolled INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS days (
   id TEXT NOT NULL, day INTEGER NOT NULL, up INTEGER NOT NULL, total INTEGER NOT NULL,
   lat_sum INTEGER NOT NULL, lat_n INTEGER NOT NULL, hours TEXT NOT NULL, cum_up INTEGER NOT NULL, cum_total INTEGER NOT NULL,
@@ -158,10 +158,11 @@ export class SpaceLedger {
 
   constructor(readonly sql: SqlLike) {
     sql.exec(SCHEMA);
-    // Stores made before PING_REGIONS (each region's latest check) and the check log (detail).
-    for (const column of ["regions", "detail"]) {
+    // Stores made before PING_REGIONS (each region's latest check), the check log (detail) and
+    // the daily roll-up (hour rows kept, with their checks).
+    for (const [table, column] of [["days", "regions TEXT"], ["days", "detail TEXT"], ["hour_acc", "detail TEXT"], ["hour_acc", "rolled INTEGER NOT NULL DEFAULT 0"]]) {
       try {
-        sql.exec(`ALTER TABLE days ADD COLUMN ${column} TEXT`);
+        sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
       } catch (err) {
         if (!/duplicate column/i.test(String(err))) throw err;
       }

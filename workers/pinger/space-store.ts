@@ -51,6 +51,8 @@ export interface SpacesOverview extends SpacesBody {
   /** For the Spaces drawn as cards: uptime bars and the hourly latency chart. */
   bars: Record<string, { hours: Window[]; days: Window[]; latency: HourLatency[] }>;
   totals: PingTotals | null;
+  /** Today's usage (the page's footer line, /metrics). */
+  usage: UsageReport;
 }
 
 export interface PingerHealth {
@@ -109,6 +111,10 @@ export class SpaceStore extends DurableObject<Env> {
   /** GET /v1/usage. */
   usageReport(): UsageReport {
     this.used("rpc");
+    return this.currentUsage();
+  }
+
+  private currentUsage(): UsageReport {
     const settings = readPingerSettings(this.env);
     this.hub.meter.rows(this.ledger.rowsWritten);
     this.hub.merge(this.hub.meter.tally.take());
@@ -222,7 +228,7 @@ export class SpaceStore extends DurableObject<Env> {
     const checks = readRecentChecks(this.ledger.sql, now, carded);
     const bars: SpacesOverview["bars"] = {};
     for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [], latency: hourly(checks.get(id) ?? [], now) };
-    return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null };
+    return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null, usage: this.currentUsage() };
   }
 
   /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */

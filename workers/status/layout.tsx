@@ -41,7 +41,7 @@ export function AnnouncementsBanner(props: { list: Announcement[] }) {
   );
 }
 
-export function Layout(props: { title: string; heading: Child; tone: Tone; problems: string[]; announcements: Announcement[]; children: Child }) {
+export function Layout(props: { title: string; heading: Child; tone: Tone; problems: string[]; announcements: Announcement[]; children: Child; footer?: Child }) {
   return (
     <html lang="en">
       <head>
@@ -59,6 +59,7 @@ export function Layout(props: { title: string; heading: Child; tone: Tone; probl
           {props.children}
           <footer>
             edge-pulse · <a href="/">status</a> · <a href="/metrics">metrics</a> · <a href="/docs">API docs</a>
+            {props.footer}
           </footer>
         </main>
         <script>{raw(REFRESH_SCRIPT)}</script>

@@ -84,5 +84,16 @@ export function renderMetrics(o: Overview): string {
   const open = o.incidents.open;
   m.family("edge_pulse_incidents_open", "gauge", "Open incidents by subject.",
     (["space", "worker", "host", "pool", "pinger"] as const).map((s) => [{ subject: s }, open.filter((i) => i.subject === s).length]));
+  // The usage meter (workers/usage/): today's use per quota of the plan, the forecast to
+  // 00:00 UTC, the quota itself, and what uses it; the governor's stretch.
+  const u = o.spaces.usage;
+  m.family("edge_pulse_usage_used", "gauge", "Today's use of the quota so far (UTC day; duration in GB-s).", u.quotas.map((q) => [{ quota: q.quota, plan: u.plan }, q.used]));
+  m.family("edge_pulse_usage_forecast", "gauge", "Expected use of the quota by 00:00 UTC at the last hour's rate.", u.quotas.map((q) => [{ quota: q.quota, plan: u.plan }, q.forecast]));
+  m.family("edge_pulse_usage_limit", "gauge", "The plan's quota per day (paid: included per month / 30).", u.quotas.map((q) => [{ quota: q.quota, plan: u.plan }, q.limit]));
+  m.family("edge_pulse_usage_part", "gauge", "Today's use of the quota by what uses it (a route family, a Durable Object class and cause, a store).",
+    u.quotas.flatMap((q) => q.by.map((p): [Labels, number] => [{ quota: q.quota, what: p.what }, p.used])));
+  m.family("edge_pulse_usage_subrequests", "gauge", "External subrequests today by what made them (limited per invocation, not per day).", u.subrequests.by.map((p) => [{ what: p.what }, p.used]));
+  m.family("edge_pulse_governor_stretch", "gauge", "Factor the governor multiplies non-critical Spaces' intervals by to stay inside the plan (1: not slowed).", [[{}, u.governor.stretch]]);
+
   return m.toString();
 }

@@ -1,5 +1,6 @@
 // The status page at `/`: server-rendered with Hono JSX in the shared frame (layout.tsx: title
 // and favicon that say the state, announcements, auto-refresh with a pause button).
+import { GovernorNotice, UsageLine } from "./usage-view.js";
 import type { Overview } from "./overview.js";
 import { IncidentHistory, OpenIncidents } from "./incidents-view.js";
 import { Layout, REFRESH_S, type Tone } from "./layout.js";
@@ -58,8 +59,9 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
   const { o } = props;
   const { problems, tone } = problemsOf(o, props.overdueS);
   return (
-    <Layout title={props.title} heading={<h1>{props.title}</h1>} tone={tone} problems={problems} announcements={o.incidents.announcements}>
+    <Layout title={props.title} heading={<h1>{props.title}</h1>} tone={tone} problems={problems} announcements={o.incidents.announcements} footer={<UsageLine usage={o.spaces.usage} />}>
       <Summary o={o} overdueS={props.overdueS} />
+      <GovernorNotice usage={o.spaces.usage} />
       <OpenIncidents open={o.incidents.open} now={o.now} />
       <MaintenanceView windows={o.spaces.maintenance} />
       <SpacesView data={o.spaces} now={o.now} />
