@@ -170,7 +170,7 @@ describe("axe-core in Chromium", () => {
             expect((await page.goto(`${edge}${path}`)).status()).toBe(200);
             await page.addScriptTag({ path: axe });
             const violations = await page.evaluate(async () => (await globalThis.axe.run(document, { resultTypes: ["violations"] })).violations);
-            for (const v of violations) if (v.impact === "serious" || v.impact === "critical") found.push(`${path} ${colorScheme} ${width}px: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target}`);
+            for (const v of violations) if (v.impact === "serious" || v.impact === "critical") found.push(`${path} ${colorScheme} ${width}px: ${v.id} (${v.nodes.length}) ${v.nodes[0]?.target} ${v.nodes[0]?.any?.[0]?.message ?? ""}`);
           }
           await page.close();
         }

@@ -36,7 +36,7 @@ table.compact{width:100%;border-collapse:collapse;font-size:.85rem}table.compact
 table.workers{width:100%;border-collapse:collapse;margin-top:10px;font-size:.85rem}table.workers th,table.workers td{text-align:left;padding:4px 6px;border-top:1px solid var(--line);overflow-wrap:anywhere}
 table.workers th{color:var(--muted);font-weight:500}
 @media (max-width:560px){.card header .meta{flex-basis:100%}table.workers th:nth-child(4),table.workers td:nth-child(4),table.workers th:nth-child(6),table.workers td:nth-child(6){display:none}.gpus li{grid-template-columns:1fr}}
-ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--muted);font-size:.85rem}.usage{margin:6px 0 0}.usage .warning,.usage .critical{color:var(--text);font-weight:600}a{color:var(--accent)}
+ul.incidents{margin:0;padding-left:18px}footer{margin:32px 0 8px;color:var(--muted);font-size:.85rem}.usage-line{margin:6px 0 0}.usage-line .warning,.usage-line .critical{color:var(--text);font-weight:600}a{color:var(--accent)}
 
 .chart{display:block;width:100%;height:auto;margin:6px 0}.chart.latency:not(.large){height:44px}
 .chart .max{fill:var(--fill);opacity:.55}.chart .p50{fill:none;stroke:var(--accent);stroke-width:2;vector-effect:non-scaling-stroke}.chart .p50-dot{fill:var(--accent)}

@@ -8,7 +8,7 @@ const pct = (share: number) => `${Math.round(share * 100)}%`;
 export function UsageLine(props: { usage: UsageReport }) {
   const u = props.usage;
   return (
-    <p class="usage">
+    <p class="usage-line">
       {u.plan === "free" ? "Free plan" : "Paid plan (included amounts)"}, today (UTC) so far and forecast to midnight:{" "}
       {u.quotas.map((q, i) => (
         <span class={q.level === "ok" ? undefined : q.level}>
