@@ -56,7 +56,7 @@ async function day({ spaces, perShard, subrequests, hosts, alerterEveryTick, gov
     const at = m.watchAfterTick(alarm, tick, 120_000);
     if (at !== null) {
       alarm = at;
-      hub.meter.alarmSet(tick);
+      hub.meter.tally.add("rows_written|SpaceStore.setAlarm", 1, tick);
       if (counting(tick)) alarmRows += 1;
     }
     const jobs = m.homeJobs(due, [], perShard);
@@ -94,7 +94,7 @@ async function day({ spaces, perShard, subrequests, hosts, alerterEveryTick, gov
       if (k % 5 === 0) {
         for (let a = 0; a < 8; a++) {
           pool.request("alarm", tick);
-          pool.alarmSet(tick);
+          pool.tally.add("rows_written|PoolRegistry.setAlarm", 1, tick);
         }
       }
       pool.tally.add("rows_written|PoolRegistry", 2 + (k % 10 === 0 ? 1 : 0), tick); // flushes every 30 s, VRAM row every 10 min

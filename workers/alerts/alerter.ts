@@ -97,6 +97,11 @@ export class Alerter extends DurableObject<Env> {
   /** State changes from a pool registry or the pinger. Stored at once; sent from the alarm. */
   async notify(signals: AlertSignal[]): Promise<void> {
     this.used("rpc");
+    await this.store(signals);
+  }
+
+  /** notify()'s work, for this object's own callers (an RPC is counted once, where it enters). */
+  private async store(signals: AlertSignal[]): Promise<void> {
     if (signals.length === 0) return;
     const now = Date.now();
     for (const s of signals) this.sql.exec("INSERT INTO pending (received_at, signal) VALUES (?, ?)", now, JSON.stringify(s));
@@ -112,7 +117,7 @@ export class Alerter extends DurableObject<Env> {
     const now = Date.now();
     const watching = this.book.get("pinger");
     if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
-    if (signals.length > 0) await this.notify(signals);
+    if (signals.length > 0) await this.store(signals);
     // A tick just finished: that is the watch's starting point, no need to ask the SpaceStore.
     else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now, now);
   }
@@ -122,7 +127,7 @@ export class Alerter extends DurableObject<Env> {
     this.used("rpc");
     const keys = this.book.open().filter((i) => prefixes.some((p) => i.key.startsWith(p)));
     const now = Date.now();
-    await this.notify(keys.map((i) => ({ key: i.key, subject: i.subject, bad: false, title: `${title}; closed: ${i.title}`, detail: null, at: now })));
+    await this.store(keys.map((i) => ({ key: i.key, subject: i.subject, bad: false, title: `${title}; closed: ${i.title}`, detail: null, at: now })));
     return keys.length;
   }
 
@@ -298,10 +303,7 @@ export class Alerter extends DurableObject<Env> {
 
   private async wakeBy(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) {
-      this.meter.alarmSet();
-      await this.ctx.storage.setAlarm(at);
-    }
+    if (current === null || current > at) await this.meter.setAlarm(this.ctx.storage, at);
   }
 
   /** The settings as last read (no KV read): for timing, between alarms. */
@@ -323,9 +325,6 @@ export class Alerter extends DurableObject<Env> {
       (t): t is number => t !== null,
     );
     const at = Math.max(now, Math.min(...candidates));
-    if ((await this.ctx.storage.getAlarm()) !== at) {
-      this.meter.alarmSet();
-      await this.ctx.storage.setAlarm(at);
-    }
+    if ((await this.ctx.storage.getAlarm()) !== at) await this.meter.setAlarm(this.ctx.storage, at);
   }
 }

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { AnnouncementIdSchema, AnnouncementRequestSchema, MAX_ANNOUNCEMENTS, toStoredAnnouncement } from "../../shared/announcements.js";
 import { IncidentNoteRequestSchema } from "../../shared/api.js";
-import { hex } from "../auth/tokens.js";
+import { randomId } from "../auth/tokens.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
 import { ALERTER_NAME } from "./alerter.js";
@@ -28,7 +28,7 @@ incidentRoutes.post("/v1/admin/incidents/:id/notes", async (c) => {
 
 incidentRoutes.post("/v1/admin/announcements", async (c) => {
   const request = await parseJsonBody(c, AnnouncementRequestSchema);
-  const added = await alerter(c.env).addAnnouncement(toStoredAnnouncement(`an_${hex(crypto.getRandomValues(new Uint8Array(8)))}`, request, Date.now()));
+  const added = await alerter(c.env).addAnnouncement(toStoredAnnouncement(randomId("an"), request, Date.now()));
   if (added === null) throw new ApiError(409, "too_many_announcements", `${MAX_ANNOUNCEMENTS} announcements are kept already; delete one first`);
   return c.json(added, 201);
 });

@@ -30,6 +30,11 @@ export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** A new id: `prefix` and 16 random hex digits (maintenance windows, announcements, reservations). */
+export function randomId(prefix: string): string {
+  return `${prefix}_${hex(crypto.getRandomValues(new Uint8Array(8)))}`;
+}
+
 export function newPoolToken(poolId: string): PoolToken & { token: string } {
   const tokenId = hex(crypto.getRandomValues(new Uint8Array(6)));
   const secret = base64url(crypto.getRandomValues(new Uint8Array(32)));

@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { MAX_WINDOWS, MaintenanceRequestSchema, toStored } from "../../shared/maintenance.js";
-import { hex } from "../auth/tokens.js";
+import { randomId } from "../auth/tokens.js";
 import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
@@ -21,7 +21,7 @@ const WindowId = z.string().regex(/^mw_[0-9a-f]{16}$/, "a window id looks like m
 
 maintenanceRoutes.post("/v1/admin/maintenance", async (c) => {
   const request = await parseJsonBody(c, MaintenanceRequestSchema);
-  const stored = toStored(`mw_${hex(crypto.getRandomValues(new Uint8Array(8)))}`, request, Date.now());
+  const stored = toStored(randomId("mw"), request, Date.now());
   if (!stored.ok) throw new ApiError(400, "invalid_body", `${stored.field}: ${stored.message}; nothing was stored`, stored.field);
   const added = await store(c.env).addWindow(stored.value);
   if (added === null) throw new ApiError(409, "too_many_windows", `${MAX_WINDOWS} windows are kept already; delete one first`);

@@ -219,10 +219,9 @@ export function readHistory(sql: SqlLike, nowMs: number, only: string | null = n
     if (r.regions !== null) regionsSeen(h, JSON.parse(r.regions as string) as Record<string, RegionLast>);
     firstDay(h, r.first_day as number);
   }
-  const recent = `SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ?${only === null ? "" : " AND s.id = ?"}`;
+  const recent = `SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ? AND d.hours <> '{}'${only === null ? "" : " AND s.id = ?"}`;
   // Day rows written before the daily roll-up carry their hours (and latency) themselves.
   for (const r of sql.exec(recent, today - 1, ...(only === null ? [] : [only])).toArray() as Row[]) {
-    if (r.hours === "{}") continue;
     const h = get(r.id as string);
     for (const [key, [up, total]] of Object.entries(JSON.parse(r.hours as string) as Record<string, [number, number]>)) {
       const age = nowHour - Number(key);

@@ -25,7 +25,7 @@ import { UsageHub } from "../usage/hub.js";
 import { countedKv } from "../usage/kv.js";
 import type { StoredUsage } from "../usage/book.js";
 import type { UsageDelta } from "../usage/tally.js";
-import type { UsageReport } from "../../shared/usage.js";
+import type { Plan, UsageReport } from "../../shared/usage.js";
 
 export const SPACE_STORE_NAME = "pinger";
 
@@ -108,9 +108,10 @@ export class SpaceStore extends DurableObject<Env> {
     this.hub.merge(delta);
   }
 
-  /** GET /v1/usage. */
-  usageReport(): UsageReport {
+  /** GET /v1/usage; `usage`: the asking isolate's own counts, so the answer includes them. */
+  usageReport(usage: UsageDelta | null = null): UsageReport {
     this.used("rpc");
+    this.hub.merge(usage);
     return this.currentUsage();
   }
 
@@ -121,10 +122,8 @@ export class SpaceStore extends DurableObject<Env> {
     return this.hub.book.report(Date.now(), settings.ok ? settings.value.PLAN : "free");
   }
 
-  /** setAlarm() writes a row (Cloudflare counts it): counted here. */
-  private async setAlarm(at: number): Promise<void> {
-    this.hub.meter.alarmSet();
-    await this.ctx.storage.setAlarm(at);
+  private setAlarm(at: number): Promise<void> {
+    return this.hub.meter.setAlarm(this.ctx.storage, at);
   }
 
   /** This object's own requests, by cause. */
@@ -161,11 +160,9 @@ export class SpaceStore extends DurableObject<Env> {
     return null;
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds, usage: UsageDelta | null = null): Recorded {
+  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds, usage: UsageDelta | null = null, plan: Plan = "free"): Recorded {
     const windows = this.windows.all();
     this.hub.merge(usage);
-    const settings = readPingerSettings(this.env);
-    const plan = settings.ok ? settings.value.PLAN : "free";
     const { signals, carry } = this.hub.settle(Date.now(), plan, this.ledger.rowsWritten, () => this.ledger.nonCriticalShare());
     const recorded = this.ledger.record(
       tickMs,
@@ -199,7 +196,10 @@ export class SpaceStore extends DurableObject<Env> {
 
   listWindows(): MaintenanceWindow[] {
     this.used("rpc");
-    const now = Date.now();
+    return this.listedWindows(Date.now());
+  }
+
+  private listedWindows(now: number): MaintenanceWindow[] {
     return this.windows.listed(now).map((w) => describeWindow(w, now));
   }
 
@@ -244,12 +244,7 @@ export class SpaceStore extends DurableObject<Env> {
   }
 
   private reportExtras(): ReportExtras {
-    return { windows: this.windows.all(), listed: this.windows.listed(Date.now()).map((w) => describeWindow(w, Date.now())), pingbackAt: (id) => this.pingbacks.lastAt(id), governor: this.governor() };
-  }
-
-  private governor(): SpacesBody["governor"] {
-    const g = this.hub.book.governor;
-    return { stretch: g.stretch, since: g.since === null ? null : new Date(g.since).toISOString(), reason: g.reason };
+    return { windows: this.windows.all(), listed: this.listedWindows(Date.now()), pingbackAt: (id) => this.pingbacks.lastAt(id), governor: this.hub.book.governorView() };
   }
 
   /** `usage`: the Alerter's counts, riding on its regular call. */

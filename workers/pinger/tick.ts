@@ -13,6 +13,7 @@ import { ALERTER_NAME } from "../alerts/alerter.js";
 import { cronSignals, spaceSignals } from "../alerts/signals.js";
 import type { ShardReport, ShardSettings, SpaceCheck } from "./types.js";
 import { mergeDelta, type UsageDelta } from "../usage/tally.js";
+import type { Plan } from "../../shared/usage.js";
 
 export function shardSettings(s: PingerSettings): ShardSettings {
   return {
@@ -40,7 +41,7 @@ export interface TickOutcome {
 /** What a tick needs of the SpaceStore: its stub from the cron, the object itself from its alarm. */
 export interface TickStore {
   plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> | TickPlan;
-  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage?: UsageDelta | null): Promise<Recorded> | Recorded;
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage?: UsageDelta | null, plan?: Plan): Promise<Recorded> | Recorded;
 }
 
 /** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
@@ -128,7 +129,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
   // The store has the last word on each check (ping-backs, maintenance), so it counts them by outcome.
   // What each shard spent (its request, subrequests, time) rides back in its report.
   const usage = reports.reduce<UsageDelta>((d, r) => mergeDelta(d, r.usage), {});
-  const { transitions, summary, signals = [] } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER }, usage);
+  const { transitions, summary, signals = [] } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER }, usage, settings.PLAN);
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};

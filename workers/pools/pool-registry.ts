@@ -432,8 +432,7 @@ export class PoolRegistry extends DurableObject<Env> {
   private async wakeBy(at: number): Promise<void> {
     if (this.armedAt !== null && this.armedAt <= at) return;
     this.armedAt = at;
-    this.meter.alarmSet();
-    await this.ctx.storage.setAlarm(at);
+    await this.meter.setAlarm(this.ctx.storage, at);
   }
 
   private async rearm(now: number): Promise<void> {
@@ -447,8 +446,7 @@ export class PoolRegistry extends DurableObject<Env> {
     }
     if (this.armedAt === next) return;
     this.armedAt = next;
-    this.meter.alarmSet();
-    await this.ctx.storage.setAlarm(next);
+    await this.meter.setAlarm(this.ctx.storage, next);
   }
 
   // ---- Admin (the Worker has already checked ADMIN_TOKEN) ----
@@ -456,6 +454,11 @@ export class PoolRegistry extends DurableObject<Env> {
   /** Creates the pool if needed; idempotent. Returns whether it was new. */
   async create(poolId: string): Promise<boolean> {
     this.used("admin");
+    return this.adopt(poolId);
+  }
+
+  /** create()'s work, for this object's own callers (an RPC is counted once, where it enters). */
+  private adopt(poolId: string): boolean {
     if (this.poolId === poolId) return false;
     this.poolId = poolId;
     this.store.setMeta("pool_id", poolId);
@@ -465,7 +468,7 @@ export class PoolRegistry extends DurableObject<Env> {
 
   async issueToken(poolId: string, label: string | null, scope: TokenScope = "write"): Promise<{ token: string } & TokenInfo> {
     this.used("admin");
-    await this.create(poolId);
+    this.adopt(poolId);
     const fresh = newPoolToken(poolId);
     const row: TokenRow = { id: fresh.tokenId, hash: await sha256Hex(fresh.secret), label, scope, created_at: Date.now(), revoked_at: null };
     this.store.addToken(row);

@@ -5,7 +5,7 @@
 // heartbeats show the VRAM in use (a worker that was not on that GPU appears on it, or free
 // VRAM drops by the reserved amount), or when its host goes stale or is removed.
 import type { GpuReport, Reservation } from "../../shared/index.js";
-import { hex } from "../auth/tokens.js";
+import { randomId } from "../auth/tokens.js";
 import type { EventBatch } from "./event-batch.js";
 import type { PoolState } from "./pool-state.js";
 import type { RegistryStore } from "./registry-store.js";
@@ -89,7 +89,7 @@ export class ReservationBook {
   }
 
   add(r: Omit<Held, "id">, events: EventBatch): Reservation {
-    const id = `rsv_${hex(crypto.getRandomValues(new Uint8Array(8)))}`;
+    const id = randomId("rsv");
     const held: Held = { id, ...r };
     this.held.set(id, held);
     this.count(r.hostId, 1);

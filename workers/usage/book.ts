@@ -95,6 +95,12 @@ export class UsageBook {
     return this.s.governor;
   }
 
+  /** The governor as the API shows it (GET /v1/usage, GET /v1/spaces). */
+  governorView(): Governor {
+    const g = this.s.governor;
+    return { stretch: g.stretch, since: g.since === null ? null : new Date(g.since).toISOString(), reason: g.reason };
+  }
+
   setGovernor(g: StoredUsage["governor"]): void {
     this.s.governor = g;
   }
@@ -144,14 +150,13 @@ export class UsageBook {
 
   report(now: number, plan: Plan): UsageReport {
     const { quotas, subrequests } = this.forecasts(now, plan);
-    const g = this.s.governor;
     return {
       plan,
       day: new Date(this.s.day * DAY_MS).toISOString().slice(0, 10),
       at: new Date(now).toISOString(),
       quotas: quotas.map(quotaUse),
       subrequests: { used: round(subrequests.reduce((n, p) => n + p.used, 0)), by: subrequests.map((p) => ({ what: p.what, used: round(p.used), forecast: round(p.forecast) })) },
-      governor: { stretch: g.stretch, since: g.since === null ? null : new Date(g.since).toISOString(), reason: g.reason } satisfies Governor,
+      governor: this.governorView(),
       not_seen: NOT_SEEN,
     };
   }

@@ -1,11 +1,10 @@
 // The usage hub inside the SpaceStore: the book of the day's counts (book.ts), the store's
 // own meter, and what each tick decides from the forecast: the governor's stretch
 // (governor.ts) and the forecast alerts (forecast-alerts.ts). The store routes to it.
-import type { Plan } from "../../shared/usage.js";
+import { CRITICAL_SHARE, type Plan } from "../../shared/usage.js";
 import type { AlertSignal } from "../alerts/signals.js";
 import { UsageBook, type StoredUsage } from "./book.js";
 import { usageSignals } from "./forecast-alerts.js";
-import { CRITICAL_SHARE } from "../../shared/usage.js";
 import { govern } from "./governor.js";
 import { ObjectMeter, type UsageDelta } from "./tally.js";
 
