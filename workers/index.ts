@@ -11,6 +11,7 @@
 // Cron: scheduled() (workers/scheduled.ts).
 import { app } from "./app.js";
 import { scheduled } from "./scheduled.js";
+import { meteredEnv } from "./usage/worker-usage.js";
 
 export { PoolRegistry } from "./pools/pool-registry.js";
 export { PoolIndex } from "./pools/pool-index.js";
@@ -19,6 +20,7 @@ export { PingShard } from "./pinger/shard.js";
 export { Alerter } from "./alerts/alerter.js";
 
 export default {
-  fetch: app.fetch,
+  // KV reads and writes of every route counted for the usage meter (workers/usage/).
+  fetch: (request, env, ctx) => app.fetch(request, meteredEnv(env), ctx),
   scheduled,
 } satisfies ExportedHandler<Env>;

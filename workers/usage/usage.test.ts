@@ -25,8 +25,11 @@ afterEach(() => void vi.useRealTimers());
 
 describe("the usage meter", () => {
   it("counts each tick where it is spent and answers GET /v1/usage (admin only), rows matching the store's own count", async () => {
-    await env.SPACES.put("spaces", JSON.stringify([{ url: `${BASE}/ok/usage-a`, interval_s: 60 }, { url: `${BASE}/ok/usage-b`, interval_s: 60, critical: true }]));
-    await cron(at());
+    // Stored through the admin API (on the test's clock): the Worker's own KV write is counted too.
+    const t1 = at();
+    const put = await api("PUT", "/v1/admin/spaces", { token: ADMIN, json: [{ url: `${BASE}/ok/usage-a`, interval_s: 60 }, { url: `${BASE}/ok/usage-b`, interval_s: 60, critical: true }] });
+    expect(put.status).toBe(200);
+    await cron(t1);
     await cron(at());
     expect((await api("GET", "/v1/usage")).status).toBe(401);
     const res = await api("GET", "/v1/usage", { token: ADMIN });
@@ -42,6 +45,8 @@ describe("the usage meter", () => {
     expect(part(quota(u, "worker_requests"), "cron")).toBe(2);
     expect(part(quota(u, "worker_requests"), "api")).toBe(2); // both GET /v1/usage, the refused one too
     expect(part(quota(u, "kv_reads"), "spaces")).toBe(2);
+    expect(part(quota(u, "kv_writes"), "worker")).toBe(1);
+    expect(part(quota(u, "worker_requests"), "admin")).toBe(1);
     expect(u.subrequests.by).toEqual([{ what: "ping", used: 4, forecast: expect.any(Number) }]);
     expect(quota(u, "do_duration_gbs").used).toBeGreaterThanOrEqual(0);
     // The store's own count of SQLite's rowsWritten (its health() reports it).

@@ -4,10 +4,23 @@
 // response (workers/usage/hub.ts). Counts an evicted isolate had not handed on are lost.
 import type { Context, Next } from "hono";
 import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { countedKv } from "./kv.js";
 import { Tally } from "./tally.js";
 
 export const workerTally = new Tally();
 const HAND_ON_EVERY_MS = 5 * 60_000;
+
+const metered = new WeakMap<Env, Env>();
+
+/**
+ * The Worker's env with its KV binding counted (kv_reads|worker, kv_writes|worker): every
+ * route's KV use, wrapped once per env object rather than at each call.
+ */
+export function meteredEnv(env: Env): Env {
+  let m = metered.get(env);
+  if (m === undefined) metered.set(env, (m = { ...env, SPACES: countedKv(env.SPACES, workerTally, "worker") }));
+  return m;
+}
 
 /** The route family a request is counted under (GET /v1/usage lists them). */
 export function routeFamily(path: string): string {
