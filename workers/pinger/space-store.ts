@@ -85,7 +85,7 @@ export class SpaceStore extends DurableObject<Env> {
     this.windows = new MaintenanceBook(this.ledger);
     // A store with Spaces to check always has its watch set, even if no cron ever fired.
     void ctx.blockConcurrencyWhile(async () => {
-      if (this.ledger.rows("SELECT 1 FROM spaces LIMIT 1").length > 0) await this.watch();
+      if (this.ledger.rows("SELECT 1 FROM spaces LIMIT 1").length > 0) await this.armWatch();
     });
   }
 
@@ -261,8 +261,14 @@ export class SpaceStore extends DurableObject<Env> {
     };
   }
 
-  /** Sets the watch when none is set (a list was just stored, or the object just started). */
+  /** Sets the watch when none is set (a list was just stored). */
   async watch(): Promise<void> {
+    this.used("rpc");
+    await this.armWatch();
+  }
+
+  /** watch()'s work; the constructor's too (the object just started: no request to count). */
+  private async armWatch(): Promise<void> {
     if ((await this.ctx.storage.getAlarm()) !== null) return;
     const settings = readPingerSettings(this.env);
     if (!settings.ok || cronLateMs(settings.value) === 0) return;
