@@ -8,7 +8,11 @@ const BASE = inject("spacesBase");
 const received = async (hook: string) => (await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any; headers: Record<string, string> }[];
 const failNext = (hook: string, n: number, status: number) => fetch(`${BASE}/_hook/${hook}/${n}/${status}`, { method: "PUT" });
 
-beforeEach(() => freezeClock("2026-11-23T12:00:00Z"));
+// A clock ahead of the real one: the pool's alarms are then set in the future and run only when
+// the test runs them (an alarm set in the real past fires on its own, and pushed before the
+// receiver was told to fail: the test's old flake).
+const T0 = "2027-11-23T12:00:00Z";
+beforeEach(() => freezeClock(T0));
 
 describe("forwarding to a queen", () => {
   it("posts the seed's pool heartbeat with the bearer secret each interval, backs off on failure, recovers, and stops with no fresh host", async () => {
@@ -27,7 +31,7 @@ describe("forwarding to a queen", () => {
     expect(got[0]!.headers.authorization).toBe("Bearer queen-secret");
     expect(got[0]!.body).toEqual({
       pool_id: "fwd",
-      timestamp: "2026-11-23T12:00:00.000Z",
+      timestamp: new Date(T0).toISOString(),
       gpus: [0, 1].map((id) => ({ id, device_name: "NVIDIA H100 80GB HBM3", total_vram_bytes: 85_520_809_984, free_vram_bytes: 80_000_000_000 })),
       workers: [
         { id: "wa", status: "idle", model_ref: "llama-7b", vram_bytes: 1, gpu_id: 0, uri: "http://127.0.0.1:8001", capabilities: ["text-gen"], protocol: "sse" },
@@ -35,7 +39,7 @@ describe("forwarding to a queen", () => {
       ],
     });
     let status = (await snapshot("fwd")).forward!;
-    expect(status).toMatchObject({ failures_in_a_row: 0, last: { status: 204, error: null }, next_at: "2026-11-23T12:00:15.000Z" });
+    expect(status).toMatchObject({ failures_in_a_row: 0, last: { status: 204, error: null }, next_at: new Date(Date.parse(T0) + 15_000).toISOString() });
 
     // The queen fails twice: the next tries wait longer (15 s x 2^n, jittered to half or more).
     await failNext("queen", 2, 503);
