@@ -5,8 +5,9 @@
 // with doubling backoff and jitter; 429 waits as long as the target asks; other 4xx (a
 // deleted webhook) and too many attempts drop the message, and the drop is recorded.
 import type { AlertTarget } from "../../shared/alerts.js";
+import type { AlertStatus } from "../../shared/api.js";
 import { sha256Hex } from "../auth/tokens.js";
-import { Limiter } from "../pinger/budget.js";
+import { Limiter } from "../http/limiter.js";
 import { identityOf, requestsFor } from "./channels.js";
 import type { AlertMessage } from "./messages.js";
 
@@ -46,6 +47,16 @@ interface OutboxRow {
 
 export function enqueue(sql: SqlStorage, fp: string, m: AlertMessage, now: number): void {
   sql.exec("INSERT INTO outbox (target, message, attempts, next_at, created_at) VALUES (?, ?, 0, ?, ?)", fp, JSON.stringify(m), now, now);
+}
+
+/** GET /v1/admin/alerts: what waits in the outbox, and the last deliveries. */
+export function outboxStatus(sql: SqlStorage): Pick<AlertStatus, "outbox" | "sent"> {
+  const outbox = sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox").one();
+  const lastError = sql.exec<{ e: string | null }>("SELECT last_error AS e FROM outbox WHERE last_error IS NOT NULL ORDER BY id LIMIT 1").toArray()[0]?.e ?? null;
+  return {
+    outbox: { waiting: outbox.n, oldest_at: outbox.oldest, last_error: lastError },
+    sent: sql.exec<AlertStatus["sent"][number] & Record<string, SqlStorageValue>>("SELECT at, target, event, title, outcome, attempts FROM sent ORDER BY id DESC LIMIT 20").toArray(),
+  };
 }
 
 export function nextDeliveryAt(sql: SqlStorage): number | null {

@@ -1,5 +1,5 @@
-// What one invocation may spend: external subrequests (counted, retries and redirects
-// included) and simultaneous connections (at most 6 on every plan).
+// What one invocation may spend of external subrequests (counted, retries and redirects
+// included). Simultaneous connections (at most 6 on every plan) are held by http/limiter.ts.
 
 /**
  * External subrequests left to this invocation. First attempts are reserved up front, so
@@ -39,28 +39,5 @@ export class SubrequestBudget {
     this.remaining -= 1;
     this.spent += 1;
     return true;
-  }
-}
-
-/** A FIFO semaphore: at most `max` callers inside at once; `maxSeen` records the peak. */
-export class Limiter {
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
-  maxSeen = 0;
-
-  constructor(readonly max: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.inFlight < this.max) this.inFlight += 1;
-    // The slot is handed over by release(), so inFlight never drops below the real count.
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.maxSeen = Math.max(this.maxSeen, this.inFlight);
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next !== undefined) next();
-      else this.inFlight -= 1;
-    }
   }
 }

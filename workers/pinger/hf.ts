@@ -4,7 +4,8 @@
 // Same endpoints huggingface_hub uses: GET /api/spaces/{id}/runtime, POST .../restart.
 import * as z from "zod";
 import type { Space } from "../../shared/spaces.js";
-import type { Limiter, SubrequestBudget } from "./budget.js";
+import type { Limiter } from "../http/limiter.js";
+import type { SubrequestBudget } from "./budget.js";
 
 /** Stages HF documents; any other stage is passed through as it comes. */
 export const KNOWN_HF_STAGES = ["NO_APP_FILE", "CONFIG_ERROR", "BUILDING", "BUILD_ERROR", "APP_STARTING", "RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING", "RUNTIME_ERROR", "DELETING", "STOPPED", "PAUSED", "SLEEPING"] as const;

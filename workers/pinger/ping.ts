@@ -2,7 +2,8 @@
 // cold-wake case (a waking Space answers 503 or is slow), bodies never read, redirects
 // followed by hand so each hop is counted against the invocation's subrequest budget.
 import type { Space } from "../../shared/spaces.js";
-import { Limiter, SubrequestBudget } from "./budget.js";
+import { Limiter } from "../http/limiter.js";
+import { SubrequestBudget } from "./budget.js";
 
 export type PingOutcome = "up" | "down" | "waking" | "skipped";
 

@@ -3,7 +3,8 @@
 // ~50 Spaces a single Worker invocation can reach. The connection limiter belongs to the
 // object, so two runs that overlap in one object still share 6 connections. No storage.
 import { DurableObject } from "cloudflare:workers";
-import { Limiter, SubrequestBudget } from "./budget.js";
+import { Limiter } from "../http/limiter.js";
+import { SubrequestBudget } from "./budget.js";
 import { readStage, restartSpace, type HfContext } from "./hf.js";
 import { pingSpace } from "./ping.js";
 import { ObjectMeter } from "../usage/tally.js";
