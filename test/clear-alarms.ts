@@ -5,7 +5,8 @@
 import { afterEach } from "vitest";
 import { clearPingerAlarms } from "./helpers.js";
 import { env } from "cloudflare:workers";
+import { poolIndex } from "../workers/objects.js";
 
 afterEach(async () => {
-  await clearPingerAlarms(...(await env.POOL_INDEX.getByName("index").list()));
+  await clearPingerAlarms(...(await poolIndex(env).list()));
 });

@@ -7,6 +7,8 @@ import { PoolSnapshotSchema, type PoolSnapshot } from "../shared/index.js";
 import { TEST_ADMIN_TOKEN } from "./constants.js";
 import { Validator } from "@cfworker/json-schema";
 import { buildOpenApiDocument } from "../workers/openapi/document.js";
+import { alerter, pool, spaceStore } from "../workers/objects.js";
+import type { PingerSettings } from "../workers/pinger/settings.js";
 
 export const ADMIN = TEST_ADMIN_TOKEN;
 
@@ -140,7 +142,7 @@ export function advance(seconds: number): void {
 
 /** Runs the pool's alarm if one is set (the alarm does its own time checks). */
 export async function runAlarm(poolId: string): Promise<boolean> {
-  return runDurableObjectAlarm(env.POOLS.getByName(poolId));
+  return runDurableObjectAlarm(pool(env, poolId));
 }
 
 export function workerHeartbeat(workerId: string, timestamp = new Date().toISOString(), health = "healthy") {
@@ -170,14 +172,14 @@ export function poolHeartbeat(poolId: string, hostId: string, workers: string[],
  * dropped; a pending timer would also hold off the eviction). Wakes at the next request.
  */
 export async function killPool(poolId: string): Promise<void> {
-  const stub = env.POOLS.getByName(poolId);
+  const stub = pool(env, poolId);
   await runInDurableObject(stub, (instance: { stopClosingFlush(): void }) => instance.stopClosingFlush());
   await evictDurableObject(stub);
 }
 
 /** Quiet for a while (the frozen clock moved on): the object's closing flush runs, as its timer would. */
 export async function closeBurst(poolId: string): Promise<boolean> {
-  return runInDurableObject(env.POOLS.getByName(poolId), (instance: { closeBurst(): boolean }) => instance.closeBurst());
+  return runInDurableObject(pool(env, poolId), (instance: { closeBurst(): boolean }) => instance.closeBurst());
 }
 
 /**
@@ -187,7 +189,7 @@ export async function closeBurst(poolId: string): Promise<boolean> {
  * vitest can then never end. Call it in afterEach.
  */
 export async function clearPingerAlarms(...pools: string[]): Promise<void> {
-  for (const stub of [env.SPACE_STORE.getByName("pinger"), env.ALERTS.getByName("alerts"), ...pools.map((p) => env.POOLS.getByName(p))]) {
+  for (const stub of [spaceStore(env), alerter(env), ...pools.map((p) => pool(env, p))]) {
     await runInDurableObject(stub, (_o: unknown, state: DurableObjectState) => state.storage.deleteAlarm());
   }
 }
@@ -208,4 +210,14 @@ export function minuteClock(offsetMs = 0): { at(minutes?: number): number; reado
       return clock;
     },
   };
+}
+
+/**
+ * One pinger tick for `scheduledTime` the way the Cron Trigger runs it: one call to the
+ * SpaceStore's tick(), which plans, runs the shards and records inside the store (scheduled.ts
+ * passes the settings it read from the environment; tests pass their own). Null when that
+ * tick's window was already handled.
+ */
+export function cronTick(scheduledTime: number, settings: PingerSettings) {
+  return spaceStore(env).tick(scheduledTime, settings, null);
 }

@@ -3,7 +3,7 @@
 // plus one per shard. A bad setting stops the tick with an error naming it; the watchdog
 // then reports it.
 import { readPingerSettings } from "./pinger/settings.js";
-import { SPACE_STORE_NAME } from "./pinger/space-store.js";
+import { spaceStore } from "./objects.js";
 import { workerTally } from "./usage/worker-usage.js";
 
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
@@ -16,7 +16,7 @@ export async function scheduled(controller: ScheduledController, env: Env): Prom
   // The isolate's counts ride with the tick (no call of their own).
   const usage = workerTally.take();
   try {
-    await env.SPACE_STORE.getByName(SPACE_STORE_NAME).tick(controller.scheduledTime, settings.value, usage);
+    await spaceStore(env).tick(controller.scheduledTime, settings.value, usage);
   } catch (err) {
     if (usage !== null) workerTally.restore(usage);
     throw err;

@@ -8,12 +8,11 @@ import * as z from "zod";
 import { ALERTS_KEY } from "../../shared/alerts.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { ALERTER_NAME } from "./alerter.js";
+import { alerter } from "../objects.js";
 import { parseAlertConfig } from "./config.js";
 
 export const adminAlertRoutes = new Hono<{ Bindings: Env }>();
 
-const alerter = (env: Env) => env.ALERTS.getByName(ALERTER_NAME);
 
 adminAlertRoutes.put("/v1/admin/alerts", async (c) => {
   const raw = await parseJsonBody(c, z.record(z.string(), z.unknown(), { error: "the alert settings must be a JSON object" }));

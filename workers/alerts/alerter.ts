@@ -1,53 +1,42 @@
-// Alerter: one SQLite-backed Durable Object (named "alerts") that turns state changes into
-// alerts. Producers hand it signals and return at once (the tick after its pings, the pool
-// registries after their sweeps); everything slow (grouping, webhooks, retries) happens in
-// its own alarm. It also watches the watcher: when no tick has finished for
-// `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick.
-import { countingSql, ObjectMeter } from "../usage/tally.js";
-import { countedKv } from "../usage/kv.js";
+// Alerter: one SQLite-backed Durable Object (workers/objects.ts names it) that turns state
+// changes into alerts. Producers hand it signals and return at once (the tick after its pings,
+// the pool registries after their sweeps); everything slow (grouping, webhooks, retries)
+// happens in its own alarm. It also watches the watcher: when no tick has finished for
+// `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick. It routes
+// and holds the storage; the books beside it keep their tables: intake.ts (waiting and held
+// signals), incidents.ts, outbox.ts, announcements.ts.
 import { DurableObject } from "cloudflare:workers";
 import { describeTarget, type AlertConfig } from "../../shared/alerts.js";
-import { utcMinute } from "../../shared/duration.js";
+import { describeAnnouncement, type Announcement, type StoredAnnouncement } from "../../shared/announcements.js";
 import type { AlertStatus } from "../../shared/api.js";
 import { covers, type StoredWindow } from "../../shared/maintenance.js";
-import { SPACE_STORE_NAME, type PingerHealth } from "../pinger/space-store.js";
-import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
-import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident } from "./incidents.js";
-import { messagesFor, type AlertMessage, type Notice } from "./messages.js";
-import { requestsFor } from "./channels.js";
+import { spaceStore } from "../objects.js";
+import type { PingerHealth } from "../pinger/watchdog.js";
+import { countedKv } from "../usage/kv.js";
+import { countingSql, ObjectMeter } from "../usage/tally.js";
 import { ANNOUNCEMENT_SCHEMA, AnnouncementBook } from "./announcements.js";
-import { describeAnnouncement, type Announcement, type StoredAnnouncement } from "../../shared/announcements.js";
-import { deliverDue, enqueue, nextDeliveryAt, OUTBOX_SCHEMA, type DeliveryOutcome, type KnownTarget } from "./outbox.js";
+import { requestsFor } from "./channels.js";
+import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
+import { IncidentBook, INCIDENT_SCHEMA, type ClosedIncident, type Incident, type PageIncidents } from "./incidents.js";
+import { IntakeBook, INTAKE_SCHEMA } from "./intake.js";
+import { messagesFor, type AlertMessage, type Notice } from "./messages.js";
+import { deliverDue, enqueue, nextDeliveryAt, OUTBOX_SCHEMA, outboxStatus, type DeliveryOutcome, type KnownTarget } from "./outbox.js";
 import type { AlertSignal } from "./signals.js";
-
-export const ALERTER_NAME = "alerts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pending (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, signal TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS held (key TEXT PRIMARY KEY, signal TEXT NOT NULL) WITHOUT ROWID;
+${INTAKE_SCHEMA}
 ${INCIDENT_SCHEMA}
 ${OUTBOX_SCHEMA}
 ${ANNOUNCEMENT_SCHEMA}`;
 
 const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
 
-export type { AlertStatus } from "../../shared/api.js";
-
-/** What the status page shows of incidents: open ones, the history, and announcements in force. */
-export interface PageIncidents {
-  open: Incident[];
-  /** Closed within the history kept (90 days), newest first, at most `limit`. */
-  recent: ClosedIncident[];
-  /** How many closed incidents are kept in all. */
-  closed_total: number;
-  announcements: Announcement[];
-}
-
 export class Alerter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly book: IncidentBook;
   private readonly announcements: AnnouncementBook;
+  private readonly intake: IntakeBook;
   private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
   /** Maintenance windows as the last alarm read them from the SpaceStore (for timing only). */
   private windows: StoredWindow[] = [];
@@ -63,6 +52,7 @@ export class Alerter extends DurableObject<Env> {
     this.sql.exec(SCHEMA);
     this.book = new IncidentBook(this.sql);
     this.announcements = new AnnouncementBook(this.sql);
+    this.intake = new IntakeBook(this.sql);
   }
 
   /** Queues a message for a target, unless its service is not told this kind (PagerDuty and reminders). */
@@ -104,7 +94,7 @@ export class Alerter extends DurableObject<Env> {
   private async store(signals: AlertSignal[]): Promise<void> {
     if (signals.length === 0) return;
     const now = Date.now();
-    for (const s of signals) this.sql.exec("INSERT INTO pending (received_at, signal) VALUES (?, ?)", now, JSON.stringify(s));
+    this.intake.add(signals, now);
     await this.wakeBy(now + (await this.storedConfig(now)).group_wait_s * 1000);
   }
 
@@ -182,14 +172,13 @@ export class Alerter extends DurableObject<Env> {
     this.used("rpc");
     const state = await this.config();
     const c = state.config;
-    const outbox = this.sql.exec<{ n: number; oldest: number | null }>("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox").one();
-    const lastError = this.sql.exec<{ e: string | null }>("SELECT last_error AS e FROM outbox WHERE last_error IS NOT NULL ORDER BY id LIMIT 1").toArray()[0]?.e ?? null;
+    const { outbox, sent } = outboxStatus(this.sql);
     return {
       config: { targets: c.targets.map(describeTarget), remind_every_s: c.remind_every_s, storm_threshold: c.storm_threshold, group_wait_s: c.group_wait_s, pinger_overdue_s: c.pinger_overdue_s, error: state.error },
       open: this.book.open(),
       recent: this.book.recent(),
-      outbox: { waiting: outbox.n, oldest_at: outbox.oldest, last_error: lastError },
-      sent: this.sql.exec<AlertStatus["sent"][number] & Record<string, SqlStorageValue>>("SELECT at, target, event, title, outcome, attempts FROM sent ORDER BY id DESC LIMIT 20").toArray(),
+      outbox,
+      sent,
       alarm_at: await this.ctx.storage.getAlarm(),
     };
   }
@@ -220,20 +209,16 @@ export class Alerter extends DurableObject<Env> {
     // this object's usage counts ride along.
     this.meter.rows(this.rows(), now);
     const usage = this.meter.tally.take(now);
-    const health = await this.env.SPACE_STORE.getByName(SPACE_STORE_NAME)
+    const health = await spaceStore(this.env)
       .health(usage)
       .catch((err: unknown) => {
         if (usage !== null) this.meter.tally.restore(usage);
         throw err;
       });
     this.windows = health.maintenance;
-    const oldest = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
-    if (oldest !== null && oldest + config.group_wait_s * 1000 <= now) {
-      const rows = this.sql.exec<{ id: number; signal: string }>("SELECT id, signal FROM pending ORDER BY id").toArray();
-      notices.push(...this.book.apply(this.holdForMaintenance(rows.map((r) => JSON.parse(r.signal) as AlertSignal))));
-      this.sql.exec("DELETE FROM pending WHERE id <= ?", rows[rows.length - 1]!.id);
-    }
-    notices.push(...this.book.apply(this.releaseHeld(now)));
+    const due = this.intake.takeDue(now, config.group_wait_s * 1000);
+    if (due.length > 0) notices.push(...this.book.apply(this.intake.holdForMaintenance(due, this.windows)));
+    notices.push(...this.book.apply(this.intake.releaseHeld(now, this.windows)));
     const lastTick = this.lastTickAt(now, health);
     notices.push(...this.watchPinger(now, lastTick, config.pinger_overdue_s));
     notices.push(...this.book.reminders(now, config.remind_every_s, (key) => covers(this.windows, key, now) !== null));
@@ -253,36 +238,6 @@ export class Alerter extends DurableObject<Env> {
     if (now - last < overdueS * 1000 || this.book.get("pinger") !== null) return [];
     const ago = Math.round((now - last) / 1000);
     return this.book.apply([{ key: "pinger", subject: "pinger", bad: true, title: "The pinger has stopped", detail: `no tick has finished for ${ago} s (limit ${overdueS} s); check the Worker's Cron Trigger and logs`, at: now }]);
-  }
-
-  /**
-   * Maintenance: a bad signal inside a window opens nothing; it is held (the latest per
-   * subject) until the window ends, and a good signal drops it. What passes is applied as usual.
-   */
-  private holdForMaintenance(signals: AlertSignal[]): AlertSignal[] {
-    const pass: AlertSignal[] = [];
-    for (const s of [...signals].sort((a, b) => a.at - b.at)) {
-      if (s.bad && covers(this.windows, s.key, s.at) !== null) {
-        this.sql.exec("INSERT OR REPLACE INTO held (key, signal) VALUES (?, ?)", s.key, JSON.stringify(s));
-        continue;
-      }
-      if (!s.bad) this.sql.exec("DELETE FROM held WHERE key = ?", s.key);
-      pass.push(s);
-    }
-    return pass;
-  }
-
-  /** Held signals whose window has ended (or was deleted): still bad, so they open now. */
-  private releaseHeld(now: number): AlertSignal[] {
-    const out: AlertSignal[] = [];
-    for (const row of this.sql.exec<{ key: string; signal: string }>("SELECT key, signal FROM held").toArray()) {
-      if (covers(this.windows, row.key, now) !== null) continue;
-      const s = JSON.parse(row.signal) as AlertSignal;
-      const held = `since ${utcMinute(s.at)}; held until its maintenance window ended`;
-      out.push({ ...s, at: now, detail: s.detail === null ? held : `${s.detail}; ${held}` });
-      this.sql.exec("DELETE FROM held WHERE key = ?", row.key);
-    }
-    return out;
   }
 
   /** Maintenance windows changed (an admin added or removed one): look again soon. */
@@ -314,13 +269,10 @@ export class Alerter extends DurableObject<Env> {
   /** The earliest of: grouped signals due, a delivery retry, a reminder, the pinger watch, a held signal's window ending. */
   private async rearm(now: number, lastTick: number): Promise<void> {
     const config = await this.storedConfig(now);
-    const pending = this.sql.exec<{ t: number | null }>("SELECT MIN(received_at) AS t FROM pending").one().t;
+    const pending = this.intake.oldestAt();
     // While the pinger is marked stopped, tick() clears it; otherwise look again when it would be overdue.
     const watchAt = this.book.get("pinger") !== null ? null : lastTick + config.pinger_overdue_s * 1000 + 1_000;
-    const heldUntil = this.sql
-      .exec<{ key: string }>("SELECT key FROM held")
-      .toArray()
-      .map((r) => covers(this.windows, r.key, now)?.until ?? now);
+    const heldUntil = this.intake.heldUntil(now, this.windows);
     const candidates = [pending === null ? null : pending + config.group_wait_s * 1000, nextDeliveryAt(this.sql), this.book.nextReminderAt(config.remind_every_s, (key) => covers(this.windows, key, now)?.until ?? null), watchAt, ...heldUntil].filter(
       (t): t is number => t !== null,
     );

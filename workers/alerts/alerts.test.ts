@@ -5,10 +5,9 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
+import { ADMIN, advance, api, createPool, cronTick, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
-import { ALERTER_NAME } from "./alerter.js";
+import { alerter } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const HOST = new URL(BASE).host;
@@ -24,8 +23,7 @@ function at(seconds = 60): number {
 }
 afterEach(() => void vi.useRealTimers());
 
-const alerter = () => env.ALERTS.getByName(ALERTER_NAME);
-const runAlerts = () => runDurableObjectAlarm(alerter());
+const runAlerts = () => runDurableObjectAlarm(alerter(env));
 const received = async (hook: string) => (await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any; headers: Record<string, string> }[];
 const failNext = (hook: string, n: number, status: number) => fetch(`${BASE}/_hook/${hook}/${n}/${status}`, { method: "PUT" });
 const setSwitch = (key: string, status: number) => fetch(`${BASE}/_switch/${key}/${status}`, { method: "PUT" });
@@ -38,7 +36,7 @@ const webhook = (hook: string, extra: Record<string, unknown> = {}) => ({ type: 
 
 /** One tick at the next minute, then the Alerter's alarm (as the runtime would run it). */
 async function tickAndAlert(): Promise<void> {
-  await runTick(env, at(), settings);
+  await cronTick(at(), settings);
   await runAlerts();
 }
 
@@ -57,7 +55,7 @@ describe("Space alerts", () => {
     await env.SPACES.put("spaces", JSON.stringify([{ url: `${BASE}/switch/one`, name: "demo", interval_s: 60, down_after: 2 }]));
     await tickAndAlert(); // first check: up
     await setSwitch("one", 500);
-    await runTick(env, at(), settings); // one failure: still up
+    await cronTick(at(), settings); // one failure: still up
     expect(await received("one")).toEqual([]); // and the tick itself never sends anything
     await runAlerts();
     expect(await received("one")).toEqual([]);

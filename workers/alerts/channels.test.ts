@@ -6,10 +6,9 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, clearPingerAlarms, minuteClock } from "../../test/helpers.js";
+import { ADMIN, api, clearPingerAlarms, cronTick, minuteClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
-import { ALERTER_NAME } from "./alerter.js";
+import { alerter } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 };
@@ -37,7 +36,6 @@ const SERVICES = ["teams", "telegram", "ntfy", "pushover", "pagerduty"] as const
 
 type Log = { accepted: { path: string; headers: Record<string, string>; body: any }[]; refused: { why: string }[] };
 const log = async (service: string, name: string) => (await (await fetch(`${BASE}/_svc/${service}/${name}`)).json()) as Log;
-const alerter = () => env.ALERTS.getByName(ALERTER_NAME);
 const setSwitch = (key: string, status: number) => fetch(`${BASE}/_switch/${key}/${status}`, { method: "PUT" });
 
 async function configure(name: string, extra: Record<string, unknown> = {}): Promise<void> {
@@ -46,8 +44,8 @@ async function configure(name: string, extra: Record<string, unknown> = {}): Pro
 }
 
 async function tickAndAlert(): Promise<void> {
-  await runTick(env, clock.at(), settings);
-  await runDurableObjectAlarm(alerter());
+  await cronTick(clock.at(), settings);
+  await runDurableObjectAlarm(alerter(env));
 }
 
 describe("Teams, Telegram, ntfy, Pushover and PagerDuty", () => {
@@ -58,9 +56,9 @@ describe("Teams, Telegram, ntfy, Pushover and PagerDuty", () => {
     await setSwitch("chan", 500);
     await tickAndAlert();
     await tickAndAlert(); // still down: nothing more
-    const incident = (await alerter().pageIncidents(5)).open.find((i) => i.key === "space:chan")!;
+    const incident = (await alerter(env).pageIncidents(5)).open.find((i) => i.key === "space:chan")!;
     expect((await api("POST", `/v1/admin/incidents/${incident.id}/notes`, { token: ADMIN, json: { text: "Rebuilding the image" } })).status).toBe(201);
-    await runDurableObjectAlarm(alerter());
+    await runDurableObjectAlarm(alerter(env));
     await setSwitch("chan", 200);
     await tickAndAlert();
 
@@ -96,19 +94,19 @@ describe("Teams, Telegram, ntfy, Pushover and PagerDuty", () => {
     await setSwitch("chan2", 500);
     await tickAndAlert();
     clock.at(2);
-    await runDurableObjectAlarm(alerter()); // a reminder is due
+    await runDurableObjectAlarm(alerter(env)); // a reminder is due
     await setSwitch("chan2", 200);
     await tickAndAlert();
-    const closed = (await alerter().pageIncidents(5)).recent.find((i) => i.key === "space:chan2")!;
+    const closed = (await alerter(env).pageIncidents(5)).recent.find((i) => i.key === "space:chan2")!;
     expect((await api("POST", `/v1/admin/incidents/${closed.id}/notes`, { token: ADMIN, json: { text: "Root cause: a bad deploy" } })).status).toBe(201);
-    await runDurableObjectAlarm(alerter());
+    await runDurableObjectAlarm(alerter(env));
     const pd = (await log("pagerduty", "quiet")).accepted.map((r) => r.body.event_action);
     expect(pd).toEqual(["trigger", "resolve"]);
     const teams = (await log("teams", "quiet")).accepted.map((r) => r.body.attachments[0].content.body[0].text as string);
     expect(teams.map((t) => t.slice(0, 2))).toEqual(["🔴", "🟠", "🟢", "📝"]); // opened, reminder, resolved, note
 
     expect((await api("POST", "/v1/admin/alerts/test", { token: ADMIN })).body.queued).toBe(5);
-    await runDurableObjectAlarm(alerter());
+    await runDurableObjectAlarm(alerter(env));
     const test = (await log("pagerduty", "quiet")).accepted.slice(2).map((r) => r.body);
     expect(test.map((b) => [b.event_action, b.payload?.severity])).toEqual([["trigger", "info"], ["resolve", undefined]]);
     expect(test[0]!.dedup_key).toBe(test[1]!.dedup_key);

@@ -11,11 +11,10 @@ import { IncidentNoteRequestSchema } from "../../shared/api.js";
 import { randomId } from "../auth/tokens.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { ALERTER_NAME } from "./alerter.js";
+import { alerter } from "../objects.js";
 
 export const incidentRoutes = new Hono<{ Bindings: Env }>();
 
-const alerter = (env: Env) => env.ALERTS.getByName(ALERTER_NAME);
 const IncidentId = z.coerce.number({ error: "an incident number, as GET /v1/admin/alerts shows it" }).int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 incidentRoutes.post("/v1/admin/incidents/:id/notes", async (c) => {

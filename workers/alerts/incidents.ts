@@ -5,6 +5,7 @@
 // Each incident has a number, kept when it closes; closed ones stay HISTORY_DAYS (the status
 // page's incident history) with the notes people added to them.
 import type { AlertSubject } from "../../shared/alerts.js";
+import type { Announcement } from "../../shared/announcements.js";
 import type { ClosedIncident, Incident } from "../../shared/api.js";
 import type { Notice } from "./messages.js";
 import type { AlertSignal } from "./signals.js";
@@ -22,6 +23,16 @@ const DAY_MS = 86_400_000;
 
 // Their shapes are the admin API's (GET /v1/admin/alerts documents them).
 export type { ClosedIncident, Incident } from "../../shared/api.js";
+
+/** What the status page shows of incidents: open ones, the history, and announcements in force. */
+export interface PageIncidents {
+  open: Incident[];
+  /** Closed within the history kept (90 days), newest first, at most `limit`. */
+  recent: ClosedIncident[];
+  /** How many closed incidents are kept in all. */
+  closed_total: number;
+  announcements: Announcement[];
+}
 
 /**
  * A subject's incidents, open or closed: the key is one of `keys` (bound as a JSON array), or

@@ -7,12 +7,13 @@ import { runInDurableObject } from "cloudflare:test";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, createPool, snapshot } from "../../test/helpers.js";
+import { pool } from "../objects.js";
 
 const RUNS = 150;
 
 /** Every row of every table of a pool's object, as text. */
 async function poolRows(poolId: string): Promise<string> {
-  return runInDurableObject(env.POOLS.getByName(poolId), (_instance, state) => {
+  return runInDurableObject(pool(env, poolId), (_instance, state) => {
     const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'sqlite_%' ORDER BY name").toArray();
     return JSON.stringify(tables.map(({ name }) => [name, state.storage.sql.exec(`SELECT * FROM "${name}"`).toArray()]));
   });

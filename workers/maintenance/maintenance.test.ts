@@ -5,18 +5,17 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, advance, api, createPool, freezeClock, minuteClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
+import { ADMIN, advance, api, createPool, cronTick, freezeClock, minuteClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { activeAt, covers, occurrence, type StoredWindow } from "../../shared/maintenance.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
+import { alerter } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 };
 const { at } = minuteClock();
 afterEach(() => void vi.useRealTimers());
 
-const runAlerts = () => runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+const runAlerts = () => runDurableObjectAlarm(alerter(env));
 const received = async (hook: string) => ((await (await fetch(`${BASE}/_hook/${hook}`)).json()) as { body: any }[]).map((m) => m.body);
 const windows = async () => (await api("GET", "/v1/admin/maintenance", { token: ADMIN })).body.windows as any[];
 
@@ -74,7 +73,7 @@ describe("a Space down inside a maintenance window", () => {
         { id: "unplanned", name: "unplanned", url: `${BASE}/switch/unplanned`, interval_s: 60, down_after: 1 },
       ]),
     );
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     await runAlerts();
     const created = await api("POST", "/v1/admin/maintenance", { token: ADMIN, json: { subjects: { spaces: ["planned"] }, duration_s: 3600, note: "moving to a bigger GPU" } });
     expect(created).toMatchObject({ status: 201, body: { id: expect.stringMatching(/^mw_[0-9a-f]{16}$/), active: true, repeat: null, note: "moving to a bigger GPU" } });
@@ -84,7 +83,7 @@ describe("a Space down inside a maintenance window", () => {
     await fetch(`${BASE}/_switch/unplanned/500`, { method: "PUT" });
     await fetch(`${BASE}/_switch/planned/500`, { method: "PUT" });
     for (let i = 0; i < 3; i++) {
-      await runTick(env, at(), settings);
+      await cronTick(at(), settings);
       await runAlerts();
     }
     const titles = (await received("maint")).map((m) => m.title as string);
@@ -117,13 +116,13 @@ describe("a Space down inside a maintenance window", () => {
   it("a Space that recovers inside its window leaves nothing to say afterwards", async () => {
     await api("PUT", "/v1/admin/alerts", { token: ADMIN, json: { group_wait_s: 0, targets: [{ type: "webhook", url: `${BASE}/hook/blip` }] } });
     await env.SPACES.put("spaces", JSON.stringify([{ id: "blip", name: "blip", url: `${BASE}/switch/blip`, interval_s: 60, down_after: 1 }]));
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     const id = (await api("POST", "/v1/admin/maintenance", { token: ADMIN, json: { subjects: "all", duration_s: 600 } })).body.id;
     await fetch(`${BASE}/_switch/blip/500`, { method: "PUT" });
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     await runAlerts();
     await fetch(`${BASE}/_switch/blip/200`, { method: "PUT" });
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     await runAlerts();
     await api("DELETE", `/v1/admin/maintenance/${id}`, { token: ADMIN });
     await runAlerts();

@@ -9,14 +9,12 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { MAX_WINDOWS, MaintenanceRequestSchema, toStored } from "../../shared/maintenance.js";
 import { randomId } from "../auth/tokens.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { alerter, spaceStore as store } from "../objects.js";
 
 export const maintenanceRoutes = new Hono<{ Bindings: Env }>();
 
-const store = (env: Env) => env.SPACE_STORE.getByName(SPACE_STORE_NAME);
 const WindowId = z.string().regex(/^mw_[0-9a-f]{16}$/, "a window id looks like mw_ and 16 hex digits");
 
 maintenanceRoutes.post("/v1/admin/maintenance", async (c) => {
@@ -35,6 +33,6 @@ maintenanceRoutes.delete("/v1/admin/maintenance/:window_id", async (c) => {
   const removed = await store(c.env).removeWindow(id);
   if (removed === null) throw new ApiError(404, "not_found", `no maintenance window ${id}`, "window_id");
   // Alerts held by the window open now rather than at the Alerter's next alarm.
-  await c.env.ALERTS.getByName(ALERTER_NAME).maintenanceChanged();
+  await alerter(c.env).maintenanceChanged();
   return c.json(removed);
 });

@@ -10,6 +10,7 @@ import { SpaceLedger } from "./ledger.js";
 import { readHistory } from "./history.js";
 import { durableSql } from "./sql.js";
 import type { SpaceCheck } from "./types.js";
+import { spaceStore } from "../objects.js";
 
 const HOUR = 3_600_000;
 const T0 = Date.parse("2026-11-20T10:00:00Z");
@@ -19,7 +20,7 @@ const check = (id: string, at: number, outcome: SpaceCheck["outcome"], latency: 
 const draft = (at: number) => ({ at, started_at: at, finished_at: at, plan_ms: 0, shards_ms: 0, source: "cron" as const, due: 0, checked: 0, skipped: 0, lost: 0, shards: 0, confirmations: 0, regions: [], subrequests: 0, max_subrequests_per_shard: 0, max_in_flight: 0 });
 
 function withLedger<T>(name: string, fn: (l: SpaceLedger) => T): Promise<T> {
-  return runInDurableObject(env.SPACE_STORE.getByName(name), (_o: unknown, state: DurableObjectState) => {
+  return runInDurableObject(spaceStore(env, name), (_o: unknown, state: DurableObjectState) => {
     const l = new SpaceLedger(durableSql(state.storage.sql));
     l.replaceSpaces([{ id: "a", name: "a", url: "https://a.example", interval_s: 300 } as never, { id: "b", name: "b", url: "https://b.example", interval_s: 300 } as never]);
     l.due(T0, T0 - 60_000); // state rows, as a first tick makes them

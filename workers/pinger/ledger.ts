@@ -15,7 +15,6 @@ import { accumulate, closeHours } from "./history.js";
 import type { Row, SqlLike, SqlValue } from "./sql.js";
 import type { PlannedSpace, SpaceCheck } from "./types.js";
 import { CHECKED_EVERY_SQL } from "../usage/governor.js";
-import type { AlertSignal } from "../alerts/signals.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -115,8 +114,6 @@ export type TickDraft = Omit<TickSummary, "up" | "down" | "waking" | "degraded" 
 export interface Recorded {
   transitions: Transition[];
   summary: TickSummary;
-  /** Forecast alerts (workers/usage/forecast-alerts.ts), handed to the Alerter with the tick's own. */
-  signals?: AlertSignal[];
 }
 
 /** A listed Space as the store judges its checks: its interval and whether it pings back. */

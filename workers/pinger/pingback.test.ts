@@ -4,9 +4,9 @@
 // what the ping-backs cost in rows.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { api, minuteClock } from "../../test/helpers.js";
+import { api, cronTick, minuteClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "./settings.js";
-import { runTick } from "./tick.js";
+import { spaceStore } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const settings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10 };
@@ -15,12 +15,12 @@ const at = () => clock.at();
 afterEach(() => void vi.useRealTimers());
 
 const space = async (id: string) => (await api("GET", "/v1/spaces")).body.spaces.find((s: any) => s.id === id);
-const rows = async () => (await env.SPACE_STORE.getByName("pinger").health()).rows_written;
+const rows = async () => (await spaceStore(env).health()).rows_written;
 
 describe("ping-backs", () => {
   it("GET /health stays the seed's answer; with ?space= it records a ping-back, names bad or unknown ids, and ignores other parameters", async () => {
     await env.SPACES.put("spaces", JSON.stringify([{ id: "answering", url: `${BASE}/ok/answering`, interval_s: 60, expect_pingback: true }]));
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     const plain = await api("GET", "/health");
     expect(plain).toMatchObject({ status: 200, body: { status: "alive" } });
     expect(Object.keys(plain.body)).toEqual(["status"]);
@@ -41,14 +41,14 @@ describe("ping-backs", () => {
         { id: "not-asked", url: `${BASE}/ok/not-asked`, interval_s: 60 },
       ]),
     );
-    await runTick(env, at(), settings); // checks begin: everyone answers, nobody is late yet
+    await cronTick(at(), settings); // checks begin: everyone answers, nobody is late yet
     expect((await space("throttled")).state).toBe("up");
     for (let i = 0; i < 3; i++) {
       const before = await rows();
       // Many ping-backs between ticks write nothing until the tick's record.
       for (let k = 0; k < 20; k++) expect((await api("GET", "/health?space=alive")).status).toBe(200);
       expect(await rows()).toBe(before);
-      await runTick(env, at(), settings);
+      await cronTick(at(), settings);
     }
     const throttled = await space("throttled");
     expect(throttled).toMatchObject({ state: "degraded", pingback: { expected: true, last_at: null } });
@@ -59,18 +59,18 @@ describe("ping-backs", () => {
 
     // The app comes back to life: one ping-back and the next check is up again.
     await api("POST", "/v1/pingback/throttled");
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     expect(await space("throttled")).toMatchObject({ state: "up" });
   });
 
   it("a ping-back survives the store's restart once a tick has written it", async () => {
     const { evictDurableObject } = await import("cloudflare:test");
     await env.SPACES.put("spaces", JSON.stringify([{ id: "kept", url: `${BASE}/ok/kept`, interval_s: 60, expect_pingback: true }]));
-    await runTick(env, at(), settings); // the store learns the list at a tick
+    await cronTick(at(), settings); // the store learns the list at a tick
     expect((await api("GET", "/health?space=kept")).status).toBe(200);
     const sent = clock.now;
-    await runTick(env, at(), settings);
-    await evictDurableObject(env.SPACE_STORE.getByName("pinger"));
+    await cronTick(at(), settings);
+    await evictDurableObject(spaceStore(env));
     expect((await space("kept")).pingback.last_at).toBe(new Date(sent).toISOString());
   });
 });

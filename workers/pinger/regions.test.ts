@@ -5,11 +5,10 @@
 import { env, exports } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, minuteClock } from "../../test/helpers.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
+import { ADMIN, api, cronTick, minuteClock } from "../../test/helpers.js";
 import { confirmRegion, homeRegion } from "./regions.js";
 import { DEFAULT_PINGER_SETTINGS, PingerSettingsSchema, type PingerSettings } from "./settings.js";
-import { runTick } from "./tick.js";
+import { alerter } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const REGIONS = ["enam", "weur"];
@@ -65,7 +64,7 @@ describe("a tick with two regions", () => {
       ]),
     );
     const t = at();
-    const out = await runTick(env, t, settings);
+    const out = await cronTick(t, settings);
     expect(out!.summary).toMatchObject({ due: 4, checked: 4, up: 2, down: 1, degraded: 1, confirmations: 2, lost: 0 });
     // Home shards per region, and one confirmation shard per region that had failures to check.
     expect(Object.keys(await runsOf(t)).sort()).toEqual([`${new Date(t).toISOString()}/enam/0`, `${new Date(t).toISOString()}/enam/confirm-0`, `${new Date(t).toISOString()}/weur/0`, `${new Date(t).toISOString()}/weur/confirm-0`].sort());
@@ -91,7 +90,7 @@ describe("a tick with two regions", () => {
     expect(text).toMatch(new RegExp(`edge_pulse_space_state\\{space_id="${oneWay}",name="[^"]+",state="degraded"\\} 1`));
 
     // Alerts: the degraded Space opens a "degraded" incident, never a "down" one.
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await runDurableObjectAlarm(alerter(env));
     const hooks = (await (await fetch(`${BASE}/_hook/regions`)).json()) as { body: any }[];
     const titles = hooks.map((h) => h.body.title as string);
     expect(titles.filter((x) => x.includes(`"${oneWay}"`))).toEqual([expect.stringMatching(/is degraded$/)]);
@@ -104,16 +103,16 @@ describe("a tick with two regions", () => {
     // /ok and /status/500 answer every region alike, /region-fail/weur fails weur only: the list swaps them.
     const list = (url: string) => env.SPACES.put("spaces", JSON.stringify([{ id, name: id, url, interval_s: 60, down_after: 1 }]));
     await list(`${BASE}/ok/${id}`);
-    await runTick(env, at(), settings);
+    await cronTick(at(), settings);
     await list(`${BASE}/region-fail/weur/${id}`);
-    await runTick(env, at(), settings);
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await cronTick(at(), settings);
+    await runDurableObjectAlarm(alerter(env));
     await list(`${BASE}/status/500/${id}`);
-    await runTick(env, at(), settings);
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await cronTick(at(), settings);
+    await runDurableObjectAlarm(alerter(env));
     await list(`${BASE}/ok/${id}`);
-    await runTick(env, at(), settings);
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await cronTick(at(), settings);
+    await runDurableObjectAlarm(alerter(env));
     const events = ((await (await fetch(`${BASE}/_hook/worsens`)).json()) as { body: any }[]).filter((h) => h.body.title.includes(`"${id}"`)).map((h) => [h.body.event, h.body.title.replace(/.* is /, "")]);
     expect(events).toEqual([["opened", "degraded"], ["changed", "down"], ["resolved", "up"]]);
   });

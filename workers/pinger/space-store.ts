@@ -1,70 +1,29 @@
-// SpaceStore: the pinger's one SQLite-backed Durable Object (named "pinger"). It reads the
-// Space list from KV, hands each tick its window of due Spaces, records what the shards
-// found (judging ping-backs and maintenance), keeps the maintenance windows, and answers
-// GET /v1/spaces. Its alarm stands in for the cron when ticks stop (watchdog.ts). It makes
-// no external fetch itself.
+// SpaceStore: the pinger's one SQLite-backed Durable Object (workers/objects.ts names it). It
+// routes calls and holds the pinger's storage: it reads the Space list from KV, runs each tick
+// (tick.ts: plan, shards, record), records what the shards found (judging ping-backs and
+// maintenance), keeps the maintenance windows, and answers the reads (report.ts, overview.ts,
+// space-detail.ts). Its alarm stands in for the cron when ticks stop (watchdog.ts). It makes no
+// external fetch itself.
 import { DurableObject } from "cloudflare:workers";
 import { covers, describeWindow, type MaintenanceWindow, type StoredWindow } from "../../shared/maintenance.js";
+import type { Plan, UsageReport } from "../../shared/usage.js";
+import type { AlertSignal } from "../alerts/signals.js";
 import { MaintenanceBook } from "../maintenance/book.js";
-import { cardedSpaces } from "../status/limits.js";
-import { readDailyBars, type Window } from "./history.js";
-import { hourly, readRecentChecks, type HourLatency } from "./check-log.js";
-import { buildSpaceDetail, type SpaceDetail } from "./space-detail.js";
-
-export type { SpaceDetail } from "./space-detail.js";
-import { SpaceLedger, type ListStatus, type PingTotals, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
+import type { StoredUsage } from "../usage/book.js";
+import { UsageHub } from "../usage/hub.js";
+import { countedKv } from "../usage/kv.js";
+import type { UsageDelta } from "../usage/tally.js";
+import { SpaceLedger, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
 import { refreshList } from "./list.js";
+import { buildOverview, type SpacesOverview } from "./overview.js";
 import { PingbackBook } from "./pingbacks.js";
 import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
 import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.js";
+import { buildSpaceDetail, type SpaceDetail } from "./space-detail.js";
 import { durableSql } from "./sql.js";
-import { runTick } from "./tick.js";
-import type { PlannedSpace, SpaceCheck } from "./types.js";
-import { judgeWatch, watchAfterTick } from "./watchdog.js";
-import { UsageHub } from "../usage/hub.js";
-import { countedKv } from "../usage/kv.js";
-import type { StoredUsage } from "../usage/book.js";
-import type { UsageDelta } from "../usage/tally.js";
-import type { Plan, UsageReport } from "../../shared/usage.js";
-
-export const SPACE_STORE_NAME = "pinger";
-
-export interface PlanOptions {
-  interval_s: number;
-  cron_late_ms: number;
-  source: TickSource;
-}
-
-export type TickPlan =
-  | { claimed: false }
-  | {
-      claimed: true;
-      previous_ms: number;
-      due: PlannedSpace[];
-      list: Pick<ListStatus, "valid" | "invalid" | "error">;
-      removed: { id: string; name: string; host: string }[];
-      /** "late": the first tick the alarm ran; "back": the first cron tick after it; else null. */
-      cron: "late" | "back" | null;
-    };
-
-export interface SpacesOverview extends SpacesBody {
-  /** For the Spaces drawn as cards: uptime bars and the hourly latency chart. */
-  bars: Record<string, { hours: Window[]; days: Window[]; latency: HourLatency[] }>;
-  totals: PingTotals | null;
-  /** Today's usage (the page's footer line, /metrics). */
-  usage: UsageReport;
-}
-
-export interface PingerHealth {
-  last_tick: SpacesBody["last_tick"];
-  started_at: string;
-  rows_written: number;
-  /** Since when the alarm has run the ticks because the cron stopped; null while the cron ticks. */
-  cron_late_since: string | null;
-  watch_alarm_at: string | null;
-  /** Every window kept (the Alerter judges its signals by them). */
-  maintenance: StoredWindow[];
-}
+import { runTick, type PlanOptions, type TickOutcome, type TickPlan, type TickStore } from "./tick.js";
+import type { SpaceCheck } from "./types.js";
+import { judgeWatch, watchAfterTick, type PingerHealth } from "./watchdog.js";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
@@ -76,6 +35,11 @@ export class SpaceStore extends DurableObject<Env> {
   private readonly startedAt = Date.now();
   /** The account's usage today, the governor and the forecast alerts (workers/usage/). */
   private readonly hub: UsageHub;
+  /** What a tick needs of this object (tick.ts); not callable over RPC. */
+  private readonly tickStore: TickStore = {
+    plan: (tickMs, opts) => this.plan(tickMs, opts),
+    record: (tickMs, checks, draft, thresholds, usage, plan) => this.record(tickMs, checks, draft, thresholds, usage, plan),
+  };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,14 +56,15 @@ export class SpaceStore extends DurableObject<Env> {
   /**
    * The Cron Trigger's tick, run here (plan, shards, record in one request to this object, not
    * one per step), with the settings the cron checked. `usage`: what the cron's isolate counted
-   * since it last handed counts on.
+   * since it last handed counts on. Null when that tick's window was already handled.
    */
-  async tick(scheduledTime: number, settings: PingerSettings, usage: UsageDelta | null): Promise<void> {
+  async tick(scheduledTime: number, settings: PingerSettings, usage: UsageDelta | null): Promise<TickOutcome | null> {
     this.used("tick");
     this.hub.merge(usage);
     const started = Date.now();
-    await runTick(this.env, scheduledTime, settings, { store: this, source: "cron" });
+    const outcome = await runTick(this.env, this.tickStore, scheduledTime, settings, "cron");
     this.hub.meter.duration(Date.now() - started);
+    return outcome;
   }
 
   /** Counts handed on by another object or a Worker isolate (tally.ts). */
@@ -131,7 +96,7 @@ export class SpaceStore extends DurableObject<Env> {
     this.hub.meter.request(cause);
   }
 
-  async plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> {
+  private async plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> {
     const list = await refreshList(countedKv(this.env.SPACES, this.hub.meter.tally, "spaces"), this.ledger, Date.now());
     if (list.removed !== undefined && list.removed.length > 0) this.pingbacks.forget(list.removed.map((r) => r.id));
     // No await from here on: the window is read and written in one go.
@@ -160,7 +125,7 @@ export class SpaceStore extends DurableObject<Env> {
     return null;
   }
 
-  record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds, usage: UsageDelta | null = null, plan: Plan = "free"): Recorded {
+  private record(tickMs: number, checks: SpaceCheck[], summary: TickDraft, thresholds: Thresholds, usage: UsageDelta, plan: Plan): Recorded & { signals: AlertSignal[] } {
     const windows = this.windows.all();
     this.hub.merge(usage);
     const { signals, carry } = this.hub.settle(Date.now(), plan, this.ledger.rowsWritten, () => this.ledger.nonCriticalShare());
@@ -216,19 +181,12 @@ export class SpaceStore extends DurableObject<Env> {
   }
 
   /**
-   * The report plus running totals, and with `bars` the uptime bars (24 hourly, 90 daily)
-   * for the Spaces the status page draws them for (/metrics needs none).
+   * The report plus running totals and usage, and the uptime bars (24 hourly, 90 daily) and
+   * latency chart of at most `cards` Spaces the status page draws as cards (/metrics asks for none).
    */
-  overview(withBars: boolean): SpacesOverview {
+  overview(cards: number): SpacesOverview {
     this.used("rpc");
-    const now = Date.now();
-    const { history, ...body } = buildSpacesReport(this.ledger, now, this.reportExtras());
-    const carded = withBars ? cardedSpaces(body.spaces).map((s) => s.id) : [];
-    const days = readDailyBars(this.ledger.sql, now, carded);
-    const checks = readRecentChecks(this.ledger.sql, now, carded);
-    const bars: SpacesOverview["bars"] = {};
-    for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [], latency: hourly(checks.get(id) ?? [], now) };
-    return { ...body, bars, totals: this.ledger.getMeta<TickSummary>("last_tick")?.totals ?? null, usage: this.currentUsage() };
+    return buildOverview(this.ledger, Date.now(), this.reportExtras(), cards, this.currentUsage());
   }
 
   /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */
@@ -296,7 +254,7 @@ export class SpaceStore extends DurableObject<Env> {
     const verdict = judgeWatch(Date.now(), this.ledger.getMeta<number>("window_end"), s.TICK_INTERVAL_S * 1000, cronLateMs(s), driving);
     if (verdict.run) {
       try {
-        await runTick(this.env, verdict.tickMs, s, { store: this, source: "alarm" });
+        await runTick(this.env, this.tickStore, verdict.tickMs, s, "alarm");
       } catch (err) {
         log("error", "watch: the alarm's tick failed", { error: String(err) });
       }

@@ -5,10 +5,10 @@
 import { env } from "cloudflare:workers";
 import { createScheduledController, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { api, freezeClock } from "../../test/helpers.js";
+import { api, cronTick, freezeClock } from "../../test/helpers.js";
 import worker from "../index.js";
 import { DEFAULT_PINGER_SETTINGS, type PingerSettings } from "./settings.js";
-import { runTick } from "./tick.js";
+import { pingShard, spaceStore } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const REFUSED = inject("refusedBase");
@@ -25,7 +25,7 @@ function at(minutesLater = 1): number {
 async function setSpaces(list: unknown): Promise<void> {
   await env.SPACES.put("spaces", typeof list === "string" ? list : JSON.stringify(list));
 }
-const tick = (time: number, s: Partial<PingerSettings> = {}) => runTick(env, time, { ...settings, ...s });
+const tick = (time: number, s: Partial<PingerSettings> = {}) => cronTick(time, { ...settings, ...s });
 const spaces = async () => (await api("GET", "/v1/spaces")).body;
 const byId = (body: any, url: string) => body.spaces.find((s: any) => s.url === url);
 const hits = async (path: string) => Number(await (await fetch(`${BASE}/hits${path}`)).text());
@@ -172,13 +172,13 @@ describe("restarts", () => {
     const running = tick(t);
     await new Promise((r) => setTimeout(r, 500));
     // What a code update or a crash does: the object is reset, its in-flight calls fail.
-    await runInDurableObject(env.PING_SHARDS.getByName("shard-0"), (_, state) => state.abort("reset for the test")).catch(() => {});
+    await runInDurableObject(pingShard(env, "0"), (_, state) => state.abort("reset for the test")).catch(() => {});
     const out = await running;
     expect(out?.summary).toMatchObject({ due: 2, lost: 2, checked: 0 });
     expect(await tick(t)).toBeNull();
     expect(await hits("/hang/reset-me")).toBe(1);
     // The store kept its window and state; the next slot checks both again.
-    await evictDurableObject(env.SPACE_STORE.getByName("pinger"));
+    await evictDurableObject(spaceStore(env));
     const next = await tick(at(), { PING_RETRIES: 0 });
     expect(next?.summary).toMatchObject({ due: 2, checked: 2, up: 1, down: 1 });
     expect(await hits("/ok/beside-hang")).toBe(2);
@@ -225,7 +225,7 @@ describe("history", () => {
     await setSpaces(list);
     await tick(at());
     await tick(at());
-    const rows = async () => (await env.SPACE_STORE.getByName("pinger").health()).rows_written;
+    const rows = async () => (await spaceStore(env).health()).rows_written;
     const before = await rows();
     const out = await tick(at());
     expect(out?.summary.up).toBe(20);

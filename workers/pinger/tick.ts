@@ -1,19 +1,38 @@
-// One tick: the SpaceStore hands out this tick's due Spaces, they are split into shards, each
-// shard runs in its own PingShard invocation (its own subrequest budget), Spaces found down
-// are checked again from a second region when PING_REGIONS names more than one
-// (regions.ts), and the results go back to the store in one call. This invocation makes no
-// external fetch, only Durable Object calls (2 to the store, 1 per shard, 1 to the Alerter),
-// which count against the 1,000 Cloudflare-service subrequests, not the 50 external ones.
+// One tick, run inside the SpaceStore (its `tick()` for the Cron Trigger, its alarm while the
+// cron is late): the store hands out this tick's due Spaces (plan), they are split into
+// shards, each shard runs in its own PingShard invocation (its own subrequest budget), Spaces
+// found down are checked again from a second region when PING_REGIONS names more than one
+// (regions.ts), and the store records the results (record). This runs no external fetch, only
+// Durable Object calls (1 per shard, 1 to the Alerter), which count against the 1,000
+// Cloudflare-service subrequests, not the 50 external ones. The contract between the tick and
+// its store (TickStore) lives here.
 import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
-import type { Recorded, Thresholds, TickDraft, TickSource, TickSummary, Transition } from "./ledger.js";
+import type { ListStatus, Recorded, Thresholds, TickDraft, TickSource, TickSummary, Transition } from "./ledger.js";
 import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, type ShardJob } from "./regions.js";
 import { cronLateMs, type PingerSettings } from "./settings.js";
-import { SPACE_STORE_NAME, type PlanOptions, type TickPlan } from "./space-store.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
-import { cronSignals, spaceSignals } from "../alerts/signals.js";
-import type { ShardReport, ShardSettings, SpaceCheck } from "./types.js";
+import { alerter, pingShard } from "../objects.js";
+import { cronSignals, spaceSignals, type AlertSignal } from "../alerts/signals.js";
+import type { PlannedSpace, ShardReport, ShardSettings, SpaceCheck } from "./types.js";
 import { mergeDelta, type UsageDelta } from "../usage/tally.js";
 import type { Plan } from "../../shared/usage.js";
+
+export interface PlanOptions {
+  interval_s: number;
+  cron_late_ms: number;
+  source: TickSource;
+}
+
+export type TickPlan =
+  | { claimed: false }
+  | {
+      claimed: true;
+      previous_ms: number;
+      due: PlannedSpace[];
+      list: Pick<ListStatus, "valid" | "invalid" | "error">;
+      removed: { id: string; name: string; host: string }[];
+      /** "late": the first tick the alarm ran; "back": the first cron tick after it; else null. */
+      cron: "late" | "back" | null;
+    };
 
 export function shardSettings(s: PingerSettings): ShardSettings {
   return {
@@ -32,27 +51,24 @@ const log = (level: "info" | "warn" | "error", msg: string, fields: Record<strin
 /** More state changes than this in one tick are logged as one summary. */
 const STORM = 10;
 
+/** What a tick did (the cron ignores it; tests read it through SpaceStore.tick). */
 export interface TickOutcome {
   summary: TickSummary;
   transitions: Transition[];
-  reports: ShardReport[];
 }
 
-/** What a tick needs of the SpaceStore: its stub from the cron, the object itself from its alarm. */
+/** What a tick needs of the SpaceStore, which runs it. */
 export interface TickStore {
-  plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> | TickPlan;
-  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage?: UsageDelta | null, plan?: Plan): Promise<Recorded> | Recorded;
+  plan(tickMs: number, opts: PlanOptions): Promise<TickPlan>;
+  /** Stores the tick's results; `signals`: the usage meter's forecast alerts, handed to the Alerter with the tick's own. */
+  record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage: UsageDelta, plan: Plan): Recorded & { signals: AlertSignal[] };
 }
 
 /** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
 async function runJobs(env: Env, tickIso: string, jobs: ShardJob[], ss: ShardSettings): Promise<{ reports: ShardReport[]; lost: number }> {
   const runs = await Promise.allSettled(
-    jobs.map((job) => {
-      const ns = env.PING_SHARDS;
-      // Today's names (shard-<k>) without regions; with them, the region is in the name and the hint.
-      const stub = job.region === null ? ns.getByName(`shard-${job.name}`) : ns.getByName(`shard-${job.name}`, { locationHint: job.region as DurableObjectLocationHint });
-      return stub.run({ run_id: `${tickIso}/${job.name}`, spaces: job.spaces, settings: ss });
-    }),
+    // With regions, the region is in the job's name and its object's location hint.
+    jobs.map((job) => pingShard(env, job.name, job.region).run({ run_id: `${tickIso}/${job.name}`, spaces: job.spaces, settings: ss })),
   );
   const reports: ShardReport[] = [];
   let lost = 0;
@@ -68,13 +84,11 @@ async function runJobs(env: Env, tickIso: string, jobs: ShardJob[], ss: ShardSet
 }
 
 /**
- * Runs the tick for `scheduledTime`; null when that tick's window was already handled.
- * `source`: the Cron Trigger, or the SpaceStore's alarm standing in for a cron that stopped.
+ * Runs the tick for `scheduledTime` on `store`; null when that tick's window was already
+ * handled. `source`: the Cron Trigger, or the SpaceStore's alarm standing in for a cron that stopped.
  */
-export async function runTick(env: Env, scheduledTime: number, settings: PingerSettings, opts: { store?: TickStore; source?: TickSource } = {}): Promise<TickOutcome | null> {
+export async function runTick(env: Env, store: TickStore, scheduledTime: number, settings: PingerSettings, source: TickSource): Promise<TickOutcome | null> {
   const startedAt = Date.now();
-  const store: TickStore = opts.store ?? env.SPACE_STORE.getByName(SPACE_STORE_NAME);
-  const source = opts.source ?? "cron";
   const tickIso = new Date(scheduledTime).toISOString();
   const regions = settings.PING_REGIONS;
   const plan = await store.plan(scheduledTime, { interval_s: settings.TICK_INTERVAL_S, cron_late_ms: cronLateMs(settings), source });
@@ -129,7 +143,7 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
   // The store has the last word on each check (ping-backs, maintenance), so it counts them by outcome.
   // What each shard spent (its request, subrequests, time) rides back in its report.
   const usage = reports.reduce<UsageDelta>((d, r) => mergeDelta(d, r.usage), {});
-  const { transitions, summary, signals = [] } = await store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER }, usage, settings.PLAN);
+  const { transitions, summary, signals } = store.record(scheduledTime, checks, draft, { down_after: settings.SPACE_DOWN_AFTER, up_after: settings.SPACE_UP_AFTER }, usage, settings.PLAN);
   if (transitions.length > STORM) {
     // Many at once is one event (the network, or a new list), not hundreds of log lines.
     const by: Record<string, number> = {};
@@ -141,10 +155,10 @@ export async function runTick(env: Env, scheduledTime: number, settings: PingerS
   if (plan.cron !== null) log(plan.cron === "late" ? "error" : "info", plan.cron === "late" ? "cron late: the pinger's alarm is running ticks" : "cron back: ticks come from the Cron Trigger again", { scheduled_at: tickIso });
   try {
     // After the pings: the Alerter only stores what changed and sends it from its own alarm.
-    await env.ALERTS.getByName(ALERTER_NAME).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime), ...signals]);
+    await alerter(env).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime), ...signals]);
   } catch (err) {
     log("error", "could not hand state changes to the alerter", { error: String(err) });
   }
   log("info", "tick", { scheduled_at: tickIso, ...summary, at: undefined, started_at: undefined, finished_at: undefined, duration_ms: summary.finished_at - startedAt });
-  return { summary, transitions, reports };
+  return { summary, transitions };
 }

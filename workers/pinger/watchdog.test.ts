@@ -7,12 +7,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, freezeClock } from "../../test/helpers.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
+import { ADMIN, api, cronTick, freezeClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS, type PingerSettings } from "./settings.js";
 import type { SpaceStore } from "./space-store.js";
-import { runTick } from "./tick.js";
 import { judgeWatch, slackMs, watchAfterTick } from "./watchdog.js";
+import { alerter, spaceStore } from "../objects.js";
 
 const BASE = inject("spacesBase");
 const settings: PingerSettings = { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, CRON_LATE_S: 120 };
@@ -24,7 +23,7 @@ function set(ms: number): number {
 }
 afterEach(() => void vi.useRealTimers());
 
-const store = () => env.SPACE_STORE.getByName("pinger");
+const store = () => spaceStore(env);
 const alarmAt = async () => (await store().health()).watch_alarm_at;
 const watchTick = () => runInDurableObject(store(), (s: SpaceStore) => s.watchTick(settings));
 const hits = async (path: string) => Number(await (await fetch(`${BASE}/hits${path}`)).text());
@@ -51,9 +50,9 @@ describe("a stalled cron", () => {
     await api("PUT", "/v1/admin/alerts", { token: ADMIN, json: { group_wait_s: 0, targets: [{ type: "webhook", url: `${BASE}/hook/cron` }] } });
     await env.SPACES.put("spaces", JSON.stringify([{ id: "kept-awake", url: `${BASE}/ok/kept-awake`, interval_s: 60 }]));
     const t0 = set(clock + 60_000);
-    await runTick(env, t0, settings);
+    await cronTick(t0, settings);
     expect(await alarmAt()).toBe(new Date(t0 + 150_000).toISOString());
-    await runTick(env, set(t0 + 60_000), settings);
+    await cronTick(set(t0 + 60_000), settings);
     expect(await alarmAt()).toBe(new Date(t0 + 150_000).toISOString()); // not written again
     expect(await hits("/ok/kept-awake")).toBe(2);
 
@@ -69,19 +68,19 @@ describe("a stalled cron", () => {
     const health = (await api("GET", "/v1/pinger/health")).body;
     expect(health).toMatchObject({ status: "cron_late", last_tick: { source: "alarm", at: new Date(t0 + 180_000).toISOString() }, cron: { late_since: new Date(t0 + 180_000).toISOString() } });
     expect(await alarmAt()).toBe(new Date(t0 + 240_000 + 30_000).toISOString());
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await runDurableObjectAlarm(alerter(env));
 
     for (const m of [270_000, 330_000, 390_000]) {
       set(t0 + m);
       await watchTick(); // every interval while the cron is silent
-      await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+      await runDurableObjectAlarm(alerter(env));
     }
     expect(await hits("/ok/kept-awake")).toBe(6);
 
     // The cron comes back: its tick takes over and moves the watch on.
     const back = set(t0 + 420_000);
-    await runTick(env, back, settings);
-    await runDurableObjectAlarm(env.ALERTS.getByName(ALERTER_NAME));
+    await cronTick(back, settings);
+    await runDurableObjectAlarm(alerter(env));
     expect(await hits("/ok/kept-awake")).toBe(7);
     expect((await api("GET", "/v1/pinger/health")).body).toMatchObject({ status: "ok", cron: { late_since: null } });
     expect(await alarmAt()).toBe(new Date(back + 150_000).toISOString());
@@ -95,7 +94,7 @@ describe("a stalled cron", () => {
   it("is off with CRON_LATE_S=0: a cron tick does not move the watch", async () => {
     await env.SPACES.put("spaces", JSON.stringify([{ id: "no-watch", url: `${BASE}/ok/no-watch`, interval_s: 60 }]));
     const before = await alarmAt();
-    await runTick(env, set(clock + 60_000), { ...settings, CRON_LATE_S: 0 });
+    await cronTick(set(clock + 60_000), { ...settings, CRON_LATE_S: 0 });
     expect(await alarmAt()).toBe(before); // with the watch on, this tick would have set it 150 s on
     expect(await hits("/ok/no-watch")).toBe(1);
   });

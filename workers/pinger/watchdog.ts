@@ -5,6 +5,20 @@
 // If it fires with no tick for `late` ms, the store runs the tick itself, says "cron late"
 // once, and keeps ticking every interval until a cron tick comes back (the window claim
 // already stops a cron tick and an alarm tick from pinging the same slot twice).
+import type { StoredWindow } from "../../shared/maintenance.js";
+import type { SpacesBody } from "./report.js";
+
+/** What the store says of itself (GET /v1/pinger/health, and the Alerter's watch on the pinger). */
+export interface PingerHealth {
+  last_tick: SpacesBody["last_tick"];
+  started_at: string;
+  rows_written: number;
+  /** Since when the alarm has run the ticks because the cron stopped; null while the cron ticks. */
+  cron_late_since: string | null;
+  watch_alarm_at: string | null;
+  /** Every window kept (the Alerter judges its signals by them). */
+  maintenance: StoredWindow[];
+}
 
 /** Room for a cron tick that starts a little late before the alarm steps in. */
 export function slackMs(lateMs: number): number {

@@ -15,10 +15,10 @@
 import { Hono } from "hono";
 import { IssueTokenSchema } from "../../shared/api.js";
 import { DrainPatchSchema, ForwardConfigSchema, PoolSettingsPatchSchema, SenderIdSchema } from "../../shared/index.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
 import { parseJsonBody, parseOptionalJsonBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
-import { poolIdParam, poolStub } from "./stub.js";
+import { alerter, pool, poolIndex } from "../objects.js";
+import { poolIdParam } from "./stub.js";
 
 export const adminPoolRoutes = new Hono<{ Bindings: Env }>();
 
@@ -26,72 +26,72 @@ adminPoolRoutes.post("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);
   // "No body" is decided by the body itself: a chunked body has no Content-Length.
   const body = await parseOptionalJsonBody(c, IssueTokenSchema, { scope: "write" });
-  const issued = await poolStub(c.env, poolId).issueToken(poolId, body.label ?? null, body.scope);
-  await c.env.POOL_INDEX.getByName("index").add(poolId);
+  const issued = await pool(c.env, poolId).issueToken(poolId, body.label ?? null, body.scope);
+  await poolIndex(c.env).add(poolId);
   c.header("cache-control", "no-store");
   return c.json({ pool_id: poolId, ...issued }, 201);
 });
 
 adminPoolRoutes.get("/v1/admin/pools/:id/tokens", async (c) => {
   const poolId = poolIdParam(c);
-  return c.json({ pool_id: poolId, tokens: unwrap(await poolStub(c.env, poolId).listTokens()) });
+  return c.json({ pool_id: poolId, tokens: unwrap(await pool(c.env, poolId).listTokens()) });
 });
 
 adminPoolRoutes.delete("/v1/admin/pools/:id/tokens/:token_id", async (c) => {
   const poolId = poolIdParam(c);
   const tokenId = c.req.param("token_id");
   if (!/^[0-9a-f]{12}$/.test(tokenId)) throw new ApiError(400, "invalid_token_id", "token_id: expected 12 hex digits", "token_id");
-  return c.json(unwrap(await poolStub(c.env, poolId).revokeToken(tokenId)));
+  return c.json(unwrap(await pool(c.env, poolId).revokeToken(tokenId)));
 });
 
 adminPoolRoutes.get("/v1/admin/pools/:id/settings", async (c) => {
   const poolId = poolIdParam(c);
-  return c.json(unwrap(await poolStub(c.env, poolId).getSettings()));
+  return c.json(unwrap(await pool(c.env, poolId).getSettings()));
 });
 
 adminPoolRoutes.patch("/v1/admin/pools/:id/settings", async (c) => {
   const poolId = poolIdParam(c);
   const patch = await parseJsonBody(c, PoolSettingsPatchSchema);
-  return c.json(unwrap(await poolStub(c.env, poolId).updateSettings(patch)));
+  return c.json(unwrap(await pool(c.env, poolId).updateSettings(patch)));
 });
 
 adminPoolRoutes.get("/v1/admin/pools/:id/stats", async (c) => {
   const poolId = poolIdParam(c);
-  return c.json(unwrap(await poolStub(c.env, poolId).stats()));
+  return c.json(unwrap(await pool(c.env, poolId).stats()));
 });
 
 for (const kind of ["worker", "host"] as const) {
   adminPoolRoutes.delete(`/v1/admin/pools/:id/${kind}s/:${kind}_id`, async (c) => {
     const poolId = poolIdParam(c);
     const id = valid(SenderIdSchema, c.req.param(`${kind}_id`), "invalid_id", `${kind}_id`);
-    return c.json(unwrap(await poolStub(c.env, poolId).evict(kind, id)));
+    return c.json(unwrap(await pool(c.env, poolId).evict(kind, id)));
   });
   adminPoolRoutes.patch(`/v1/admin/pools/:id/${kind}s/:${kind}_id`, async (c) => {
     const poolId = poolIdParam(c);
     const id = valid(SenderIdSchema, c.req.param(`${kind}_id`), "invalid_id", `${kind}_id`);
     const { draining } = await parseJsonBody(c, DrainPatchSchema);
-    return c.json(unwrap(await poolStub(c.env, poolId).drain(kind, id, draining)));
+    return c.json(unwrap(await pool(c.env, poolId).drain(kind, id, draining)));
   });
 }
 
 adminPoolRoutes.put("/v1/admin/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
-  const created = await poolStub(c.env, poolId).create(poolId);
-  await c.env.POOL_INDEX.getByName("index").add(poolId);
+  const created = await pool(c.env, poolId).create(poolId);
+  await poolIndex(c.env).add(poolId);
   return c.json({ pool_id: poolId, created }, created ? 201 : 200);
 });
 
 adminPoolRoutes.delete("/v1/admin/pools/:id", async (c) => {
   const poolId = poolIdParam(c);
-  const deleted = unwrap(await poolStub(c.env, poolId).destroy());
-  await c.env.POOL_INDEX.getByName("index").remove(poolId);
+  const deleted = unwrap(await pool(c.env, poolId).destroy());
+  await poolIndex(c.env).remove(poolId);
   // Its open incidents close with it (or they would be reminded of forever).
-  await c.env.ALERTS.getByName(ALERTER_NAME).closeMatching([`worker:${poolId}/`, `host:${poolId}/`, `pool:${poolId}`], `Pool "${poolId}" was deleted`);
+  await alerter(c.env).closeMatching([`worker:${poolId}/`, `host:${poolId}/`, `pool:${poolId}`], `Pool "${poolId}" was deleted`);
   return c.json(deleted);
 });
 
 adminPoolRoutes.put("/v1/admin/pools/:id/forward", async (c) => {
   const poolId = poolIdParam(c);
   const body = await parseJsonBody(c, ForwardConfigSchema);
-  return c.json({ pool_id: poolId, forward: unwrap(await poolStub(c.env, poolId).setForward(body.url, body.token ?? null)) });
+  return c.json({ pool_id: poolId, forward: unwrap(await pool(c.env, poolId).setForward(body.url, body.token ?? null)) });
 });

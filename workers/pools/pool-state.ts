@@ -6,15 +6,19 @@ import {
   MAX_HOSTS_PER_POOL,
   MAX_WORKERS_PER_POOL,
   isQuietAtFlush,
+  PoolSettingsSchema,
   seenBoundAfterRestore,
+  validate,
   type FlushRecord,
   type PoolHeartbeat,
   type PoolSettings,
+  type PoolSettingsPatch,
   type WorkerHeartbeat,
   type WorkerReport,
   type HealthStatus,
   type LivenessState,
 } from "../../shared/index.js";
+import type { BodyError } from "../http/body.js";
 import type { Outcome } from "../http/errors.js";
 import {
   durableKeyOf,
@@ -34,6 +38,11 @@ import {
 import { EventBatch } from "./event-batch.js";
 import { parseGpus, parseWorkerReport, type HeartbeatCounters, type RegistryStore } from "./registry-store.js";
 import { unpackChunks } from "./volatile.js";
+
+/** A heartbeat body judged against its schema (heartbeat-body.ts). */
+export type Judge<H> = () => { ok: true; value: H } | { ok: false; error: BodyError };
+/** Applies a judged heartbeat; `wakeBy`: a deadline that may need an earlier alarm. */
+export type Apply<H> = (hb: H, now: number) => { outcome: Outcome<HeartbeatAck>; wakeBy: number | null };
 
 export interface HeartbeatAck {
   status: "accepted" | "ignored" | "left";
@@ -99,7 +108,16 @@ export class PoolState {
     return flush;
   }
 
-  updateSettings(settings: PoolSettings): void {
+  /** An admin's patch, checked whole (a 400 naming the field changes nothing), stored and applied. */
+  changeSettings(patch: PoolSettingsPatch): Outcome<PoolSettings> {
+    const merged = validate(PoolSettingsSchema, { ...this.settings, ...patch });
+    if (!merged.ok) return { ok: false, status: 400, ...merged.error };
+    this.store.setMeta("settings", JSON.stringify(merged.value));
+    this.updateSettings(merged.value);
+    return { ok: true, value: merged.value };
+  }
+
+  private updateSettings(settings: PoolSettings): void {
     const before = this.windows;
     this.settings = settings;
     this.windows = windowsOf(settings);
@@ -127,6 +145,30 @@ export class PoolState {
     const value: HeartbeatAck = { status, server_time: new Date(now).toISOString(), interval_s: intervalS };
     if (reason !== undefined) value.reason = reason;
     return { ok: true, value };
+  }
+
+  /**
+   * A heartbeat of an authenticated caller: judged (a bad body is refused and changes nothing
+   * but the count), then applied. Refusals are counted by reason, out-of-order ones too.
+   */
+  take<H>(judge: Judge<H>, apply: Apply<H>, now: number): ReturnType<Apply<H>> {
+    const judged = judge();
+    if (!judged.ok) {
+      this.countRejected(judged.error.code);
+      const { status, code, message, field } = judged.error;
+      return { outcome: { ok: false, status, code, message, field }, wakeBy: null };
+    }
+    const applied = apply(judged.value, now);
+    if (!applied.outcome.ok) this.countRejected(applied.outcome.code);
+    else if (applied.outcome.value.status === "ignored") this.countRejected("out_of_order");
+    else this.counters.accepted += 1;
+    return applied;
+  }
+
+  /** Counts a refused heartbeat of an authenticated caller (never one that is not). */
+  private countRejected(reason: string): void {
+    const r = this.counters.rejected;
+    r[reason] = (r[reason] ?? 0) + 1;
   }
 
   /** `POST /v1/heartbeat`. Returns the deadline to arm an alarm for, when it is new. */
@@ -275,18 +317,19 @@ export class PoolState {
   }
 
   /** The admin's manual eviction (e.g. workers retired without leaving while evictions are held). */
-  evictByAdmin(kind: "worker" | "host", id: string, now: number): boolean {
+  evictByAdmin(kind: "worker" | "host", id: string, now: number): Outcome<{ removed: string }> {
     const events = new EventBatch();
+    const missing: Outcome<never> = { ok: false, status: 404, code: "not_found", message: `no such ${kind}`, field: `${kind}_id` };
     if (kind === "worker") {
       const w = this.workers.get(id);
-      if (w === undefined) return false;
+      if (w === undefined) return missing;
       this.removeWorker(w, "evicted", events, { by: "admin" });
     } else {
-      if (!this.hosts.has(id)) return false;
+      if (!this.hosts.has(id)) return missing;
       this.removeHost(id, "evicted", events, true, { by: "admin" });
     }
     events.flush(this.store, now);
-    return true;
+    return { ok: true, value: { removed: `${kind}:${id}` } };
   }
 }
 

@@ -9,8 +9,9 @@ import { EventsQuerySchema, SnapshotQuerySchema } from "../../shared/api.js";
 import { resolveAccess } from "../auth/access.js";
 import { readBody, valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
-import type { PoolSummary } from "./pool-registry.js";
-import { poolAccess, poolIdParam, poolStub } from "./stub.js";
+import { pool, poolIndex } from "../objects.js";
+import type { PoolSummary } from "./snapshot.js";
+import { poolAccess, poolIdParam } from "./stub.js";
 
 export const poolRoutes = new Hono<{ Bindings: Env }>();
 
@@ -20,14 +21,14 @@ poolRoutes.post("/v1/heartbeat", async (c) => {
   const { token } = access;
   // The body is read here and judged in the pool's object, after the token.
   const body = await readBody(c);
-  return c.json(unwrap(await poolStub(c.env, token.poolId).workerHeartbeat({ kind: "token", tokenId: token.tokenId, secret: token.secret }, body)));
+  return c.json(unwrap(await pool(c.env, token.poolId).workerHeartbeat({ kind: "token", tokenId: token.tokenId, secret: token.secret }, body)));
 });
 
 poolRoutes.post("/v2/pools/:id/heartbeat", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const body = await readBody(c);
-  return c.json(unwrap(await poolStub(c.env, poolId).poolHeartbeat(access, body)));
+  return c.json(unwrap(await pool(c.env, poolId).poolHeartbeat(access, body)));
 });
 
 poolRoutes.get("/v2/pools/:id", async (c) => {
@@ -37,30 +38,30 @@ poolRoutes.get("/v2/pools/:id", async (c) => {
   const filter: { state?: "fresh" | "stale"; host_id?: string } = {};
   if (query.state !== undefined) filter.state = query.state;
   if (query.host_id !== undefined) filter.host_id = query.host_id;
-  return c.json(unwrap(await poolStub(c.env, poolId).snapshot(access, filter)));
+  return c.json(unwrap(await pool(c.env, poolId).snapshot(access, filter)));
 });
 
 poolRoutes.get("/v2/pools/:id/events", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const query = valid(EventsQuerySchema, c.req.query(), "invalid_query", "(query)");
-  const events = unwrap(await poolStub(c.env, poolId).events(access, query.after, query.limit, query.wait));
+  const events = unwrap(await pool(c.env, poolId).events(access, query.after, query.limit, query.wait));
   return c.json({ pool_id: poolId, events });
 });
 
 poolRoutes.get("/v2/pools", async (c) => {
   const access = await resolveAccess(c);
   let ids: string[];
-  if (access.kind === "admin") ids = await c.env.POOL_INDEX.getByName("index").list();
+  if (access.kind === "admin") ids = await poolIndex(c.env).list();
   else {
     const { token } = access;
-    unwrap(await poolStub(c.env, token.poolId).verify({ kind: "token", tokenId: token.tokenId, secret: token.secret }));
+    unwrap(await pool(c.env, token.poolId).verify({ kind: "token", tokenId: token.tokenId, secret: token.secret }));
     ids = [token.poolId];
   }
   const pools: PoolSummary[] = [];
   // At most 6 calls in flight: the per-invocation connection limit.
   for (let i = 0; i < ids.length; i += 6) {
-    const batch = await Promise.all(ids.slice(i, i + 6).map((id) => poolStub(c.env, id).summary()));
+    const batch = await Promise.all(ids.slice(i, i + 6).map((id) => pool(c.env, id).summary()));
     for (const s of batch) if (s !== null) pools.push(s);
   }
   return c.json({ pools });

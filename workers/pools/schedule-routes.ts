@@ -8,7 +8,8 @@ import * as z from "zod";
 import { PlacementQuerySchema, ReservationRequestSchema } from "../../shared/index.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { unwrap } from "../http/errors.js";
-import { poolAccess, poolIdParam, poolStub } from "./stub.js";
+import { pool } from "../objects.js";
+import { poolAccess, poolIdParam } from "./stub.js";
 
 export const scheduleRoutes = new Hono<{ Bindings: Env }>();
 
@@ -18,25 +19,25 @@ scheduleRoutes.get("/v2/pools/:id/placement", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const query = valid(PlacementQuerySchema, c.req.query(), "invalid_query", "(query)");
-  return c.json(unwrap(await poolStub(c.env, poolId).placement(access, query)));
+  return c.json(unwrap(await pool(c.env, poolId).placement(access, query)));
 });
 
 scheduleRoutes.get("/v2/pools/:id/reservations", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
-  return c.json({ pool_id: poolId, reservations: unwrap(await poolStub(c.env, poolId).reservations(access)) });
+  return c.json({ pool_id: poolId, reservations: unwrap(await pool(c.env, poolId).reservations(access)) });
 });
 
 scheduleRoutes.post("/v2/pools/:id/reservations", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const req = await parseJsonBody(c, ReservationRequestSchema);
-  return c.json(unwrap(await poolStub(c.env, poolId).reserve(access, req)), 201);
+  return c.json(unwrap(await pool(c.env, poolId).reserve(access, req)), 201);
 });
 
 scheduleRoutes.delete("/v2/pools/:id/reservations/:reservation_id", async (c) => {
   const poolId = poolIdParam(c);
   const access = await poolAccess(c, poolId);
   const id = valid(ReservationIdSchema, c.req.param("reservation_id"), "invalid_id", "reservation_id");
-  return c.json(unwrap(await poolStub(c.env, poolId).cancelReservation(access, id)));
+  return c.json(unwrap(await pool(c.env, poolId).cancelReservation(access, id)));
 });

@@ -1,10 +1,55 @@
 // Builds `GET /v2/pools/{id}` from memory: the seed's pool-heartbeat shape, aggregated over
-// every host, with each sender's state and age on the edge clock.
+// every host, with each sender's state and age on the edge clock; and the shapes the pages,
+// /metrics and `GET /v2/pools` read from a pool (never a worker URI or a token).
 import type { ForwardStatus, PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
 import type { Liveness } from "./entries.js";
+import type { LiveSource } from "./live.js";
 import type { PoolState } from "./pool-state.js";
+import { hiveTelemetry, queenBeat } from "./queen-shape.js";
+import type { HeartbeatCounters, RegistryStore } from "./registry-store.js";
 import type { Scheduling } from "./scheduling.js";
 import { EDGE_SIDECAR_VERSION, sidecarDiffers } from "./sidecar-version.js";
+import type { VramSeries } from "./vram-history.js";
+
+/** `GET /v2/pools`: a pool's counts. */
+export interface PoolSummary {
+  pool_id: string;
+  workers: { fresh: number; stale: number };
+  hosts: { fresh: number; stale: number };
+  eviction_suspended: boolean;
+}
+
+/** A snapshot without worker URIs: what the public status page and /metrics may see. */
+export type PublicSnapshot = Omit<PoolSnapshot, "workers"> & { workers: Omit<PoolSnapshot["workers"][number], "uri">[] };
+
+/** What /metrics and the status page need: counts, GPUs and workers, no URIs or tokens. */
+export interface PoolMetrics {
+  snapshot: PublicSnapshot;
+  counters: HeartbeatCounters;
+}
+
+/** The pool's page (/pools/{id}): the public snapshot, each GPU's VRAM over 24 h, the latest events (kind and subject only). */
+export interface PoolDetail extends PoolMetrics {
+  vram: VramSeries;
+  events: { seq: number; at: string; kind: string; subject: string }[];
+}
+
+/** How many of the latest events the pool's page lists. */
+const PAGE_EVENTS = 30;
+
+/** URIs are left out here, at the source, so no page, metric or summary can show one. */
+export function withoutUris(snap: PoolSnapshot): PublicSnapshot {
+  return { ...snap, workers: snap.workers.map(({ uri: _, ...w }) => w) };
+}
+
+export function summaryOf(poolId: string, pool: PoolState): PoolSummary {
+  return { pool_id: poolId, ...pool.counts(), eviction_suspended: pool.evictionHold !== null };
+}
+
+/** The latest events, newest first, kind and subject only (their details may name URIs). */
+export function pageEvents(store: RegistryStore): PoolDetail["events"] {
+  return store.listEvents(Math.max(0, store.lastSeq - PAGE_EVENTS), PAGE_EVENTS).map(({ seq, at, kind, subject }) => ({ seq, at, kind, subject })).reverse();
+}
 
 export interface SnapshotFilter {
   state?: LivenessState;
@@ -90,5 +135,28 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     reservations: scheduling.book.list().filter((r) => filter.host_id === undefined || r.host_id === filter.host_id),
     forward,
     edge_sidecar_version: EDGE_SIDECAR_VERSION,
+  };
+}
+
+/** What a pool's streams read, when each frame is sent (live.ts); `at` gives the pool as it is now. */
+export function streamSource(at: () => { poolId: string | null; pool: PoolState; store: RegistryStore; scheduling: Scheduling }): LiveSource {
+  return {
+    lastSeq: () => at().store.lastSeq,
+    eventsAfter: (seq, limit) => at().store.listEvents(seq, limit),
+    // Counts only: a summary never walks every worker to build a snapshot.
+    summary: () => {
+      const { poolId, pool, scheduling } = at();
+      return {
+        pool_id: poolId,
+        timestamp: new Date().toISOString(),
+        counts: pool.counts(),
+        vram: vramOf(pool),
+        reservations: scheduling.book.size,
+        eviction: { suspended: pool.evictionHold !== null, reason: pool.evictionHold },
+      };
+    },
+    summaryEveryMs: () => at().pool.settings.pool_interval_s * 1000,
+    queenBeat: () => queenBeat(at().pool, at().scheduling.drains, Date.now()),
+    hiveTelemetry: (hostId) => hiveTelemetry(at().pool, hostId, Date.now()),
   };
 }

@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ADMIN, advance, api, beat, createPool, events, freezeClock, poolHeartbeat, runAlarm, snapshot, stats } from "../../test/helpers.js";
+import { pool } from "../objects.js";
 
 afterEach(() => vi.useRealTimers());
 
@@ -15,7 +16,7 @@ describe("worker staleness", () => {
     freezeClock(T0);
     const token = await createPool("stale-90");
     await beat(token, "w1");
-    const armed = await runInDurableObject(env.POOLS.getByName("stale-90"), (_, state) => state.storage.getAlarm());
+    const armed = await runInDurableObject(pool(env, "stale-90"), (_, state) => state.storage.getAlarm());
     expect(armed).not.toBeNull();
     expect(armed!).toBeLessThanOrEqual(Date.parse(T0) + 90_000);
 

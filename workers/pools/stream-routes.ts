@@ -15,8 +15,9 @@ import { PoolIdSchema } from "../../shared/index.js";
 import { bearerToken, parsePoolToken } from "../auth/tokens.js";
 import { valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
-import type { PoolAccess } from "./pool-registry.js";
-import { poolAccess, poolIdParam, poolStub } from "./stub.js";
+import type { PoolAccess } from "./pool-tokens.js";
+import { pool } from "../objects.js";
+import { poolAccess, poolIdParam } from "./stub.js";
 // Only `version` is bundled (esbuild keeps the JSON fields used).
 import { version as EDGE_VERSION } from "../../package.json";
 
@@ -29,7 +30,7 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
 
 /**
  * The pool and the caller: a bearer header as everywhere, or a token in `?token=`, which the
- * pool's object accepts only with read scope (PoolRegistry.authorize).
+ * pool's object accepts only with read scope (pool-tokens.ts).
  */
 async function streamAccess(c: Context<{ Bindings: Env }>, pathPool: string | null): Promise<{ poolId: string; access: PoolAccess }> {
   const query = valid(StreamQuerySchema, c.req.query(), "invalid_query", "(query)");
@@ -39,7 +40,7 @@ async function streamAccess(c: Context<{ Bindings: Env }>, pathPool: string | nu
     if (token === null) throw new ApiError(401, "unauthorized", "invalid token");
     const access: PoolAccess = { kind: "token", tokenId: token.tokenId, secret: token.secret, inUrl: true };
     if (pathPool !== null && token.poolId !== pathPool) {
-      unwrap(await poolStub(c.env, token.poolId).verify(access));
+      unwrap(await pool(c.env, token.poolId).verify(access));
       throw new ApiError(403, "forbidden", "this token belongs to another pool");
     }
     return { poolId: token.poolId, access };
@@ -59,13 +60,13 @@ function lastEventId(c: Context): number | null {
 
 streamRoutes.get("/v2/pools/:id/stream", async (c) => {
   const { poolId, access } = await streamAccess(c, poolIdParam(c));
-  const stream = unwrap(await poolStub(c.env, poolId).stream(access, "pool", lastEventId(c)));
+  const stream = unwrap(await pool(c.env, poolId).stream(access, "pool", lastEventId(c)));
   return new Response(stream, { headers: SSE_HEADERS });
 });
 
 streamRoutes.get("/v1/heartbeats/stream", async (c) => {
   const { poolId, access } = await streamAccess(c, null);
-  const stream = unwrap(await poolStub(c.env, poolId).stream(access, "queen", null));
+  const stream = unwrap(await pool(c.env, poolId).stream(access, "queen", null));
   return new Response(stream, { headers: SSE_HEADERS });
 });
 

@@ -1,16 +1,13 @@
-// Finds a pool's Durable Object and sorts out who may use it. Pool tokens name their pool,
-// so a token used on another pool's path is checked against its own pool: a real token
-// gets 403 (it belongs elsewhere), a forged one 401.
+// Sorts out who may use a pool (its object is reached through workers/objects.ts). Pool tokens
+// name their pool, so a token used on another pool's path is checked against its own pool: a
+// real token gets 403 (it belongs elsewhere), a forged one 401.
 import type { Context } from "hono";
 import { PoolIdSchema } from "../../shared/index.js";
 import { resolveAccess } from "../auth/access.js";
 import { valid } from "../http/body.js";
 import { ApiError, unwrap } from "../http/errors.js";
-import type { PoolAccess } from "./pool-registry.js";
-
-export function poolStub(env: Env, poolId: string) {
-  return env.POOLS.getByName(poolId);
-}
+import { pool } from "../objects.js";
+import type { PoolAccess } from "./pool-tokens.js";
 
 export function poolIdParam(c: Context, name = "id"): string {
   return valid(PoolIdSchema, c.req.param(name), "invalid_pool_id", "pool_id");
@@ -22,7 +19,7 @@ export async function poolAccess(c: Context<{ Bindings: Env }>, poolId: string):
   const { token } = access;
   const asPool: PoolAccess = { kind: "token", tokenId: token.tokenId, secret: token.secret };
   if (token.poolId !== poolId) {
-    unwrap(await poolStub(c.env, token.poolId).verify(asPool));
+    unwrap(await pool(c.env, token.poolId).verify(asPool));
     throw new ApiError(403, "forbidden", "this token belongs to another pool");
   }
   return asPool;

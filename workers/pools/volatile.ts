@@ -1,9 +1,19 @@
 // Volatile state (last-seen times, sender timestamps, worker status, GPU readings) is kept
 // in memory and flushed in rows of 1,000 senders, never once per heartbeat. This file packs
-// and unpacks those rows and decides when to flush.
+// and unpacks those rows, decides when to flush (FlushPolicy) and writes them (Flusher, with
+// the closing flush's timer).
 import { SENDERS_PER_FLUSH_ROW, type FlushRecord } from "../../shared/index.js";
-import type { PoolState } from "./pool-state.js";
-import type { VolatileChunk } from "./registry-store.js";
+import type { HostEntry, WorkerEntry } from "./entries.js";
+import type { HeartbeatCounters, RegistryStore, VolatileChunk } from "./registry-store.js";
+
+/** What a flush row holds of a pool's registry (pool-state.ts): its senders and counters. */
+export interface Senders {
+  readonly workers: Map<string, WorkerEntry>;
+  readonly hosts: Map<string, HostEntry>;
+  counters: HeartbeatCounters;
+  /** When volatile state was last written; quiet senders are judged against it. */
+  lastFlushAt: number | null;
+}
 
 /**
  * Requests closer together than this mean the object is busy and will stay in memory a
@@ -12,7 +22,7 @@ import type { VolatileChunk } from "./registry-store.js";
  */
 export const HOT_GAP_MS = 5_000;
 
-export function packChunks(pool: PoolState): VolatileChunk[] {
+export function packChunks(pool: Senders): VolatileChunk[] {
   const chunks: VolatileChunk[] = [];
   let current: VolatileChunk = { w: {}, h: {}, c: pool.counters };
   let n = 0;
@@ -36,7 +46,7 @@ export function packChunks(pool: PoolState): VolatileChunk[] {
 }
 
 /** Overlays flushed volatile state on senders loaded from rows (newer values win). */
-export function unpackChunks(pool: PoolState, chunks: VolatileChunk[]): void {
+export function unpackChunks(pool: Senders, chunks: VolatileChunk[]): void {
   if (chunks[0]?.c !== undefined) pool.counters = chunks[0].c;
   for (const chunk of chunks) {
     for (const [id, [lastSeen, senderTs, status, bound]] of Object.entries(chunk.w)) {
@@ -109,5 +119,67 @@ export class FlushPolicy {
     const last = this.last;
     const due = force || !hot || last === null || !last.dirty || now - last.flushedAtMs >= Math.min(last.flushIntervalMs, intervalMs);
     return due ? { flushedAtMs: now, dirty: hot, flushIntervalMs: intervalMs } : null;
+  }
+}
+
+/**
+ * Writes the volatile rows when the policy says so, and after each dirty flush closes the
+ * burst from a timer (FlushPolicy.closing): a clean record once heartbeats pause, so the next
+ * instance's deadlines are exact. Gives up after 30 tries while heartbeats keep coming: the
+ * next dirty flush starts it again.
+ */
+export class Flusher {
+  readonly policy: FlushPolicy;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private tries = 0;
+
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly pool: Senders,
+    last: FlushRecord | null,
+  ) {
+    this.policy = new FlushPolicy(last);
+  }
+
+  /** After an accepted heartbeat: flushes if due (`force`: a quiet sender was heard). */
+  afterHeartbeat(now: number, intervalMs: number, force: boolean): void {
+    const record = this.policy.decide(now, intervalMs, force);
+    if (record !== null) this.write(record);
+  }
+
+  private write(record: FlushRecord): void {
+    this.store.writeVolatile(packChunks(this.pool), record);
+    this.policy.wrote(record);
+    this.pool.lastFlushAt = record.flushedAtMs;
+    if (record.dirty) {
+      this.tries = 0;
+      this.schedule(HOT_GAP_MS + 1000);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.closeBurst(Date.now());
+    }, delayMs);
+  }
+
+  /** The closing flush, run by its timer (tests call it directly, their clock being frozen). */
+  closeBurst(now: number): boolean {
+    const next = this.policy.closing(now);
+    if (next === null) return false;
+    if ("waitMs" in next) {
+      if (++this.tries < 30) this.schedule(next.waitMs);
+      return false;
+    }
+    this.write(next.record);
+    return true;
+  }
+
+  /** Drops the timer: what a kill does, and what deleting the pool does. */
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
   }
 }

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { parseSpaceList, SPACES_KEY } from "../../shared/spaces.js";
 import { parseJsonBody } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { spaceStore } from "../objects.js";
 
 export const adminSpaceRoutes = new Hono<{ Bindings: Env }>();
 
@@ -23,7 +23,7 @@ adminSpaceRoutes.put("/v1/admin/spaces", async (c) => {
   }
   await c.env.SPACES.put(SPACES_KEY, JSON.stringify(raw));
   // The pinger's watch starts with its first list, even if no cron has fired yet.
-  await c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).watch();
+  await spaceStore(c.env).watch();
   return c.json({ stored: spaces.length, spaces: spaces.map((s) => ({ id: s.id, name: s.name, interval_s: s.interval_s })) });
 });
 

@@ -9,7 +9,7 @@ import { Hono, type Context } from "hono";
 import { HealthQuerySchema } from "../../shared/api.js";
 import { valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { spaceStore } from "../objects.js";
 
 export const pingbackRoutes = new Hono<{ Bindings: Env }>();
 
@@ -25,7 +25,7 @@ async function pingback(c: Context<{ Bindings: Env }>, id: string): Promise<Resp
   const now = Date.now();
   const last = forwarded.get(id);
   if (last !== undefined && now - last < FORWARD_EVERY_MS) return c.json({ status: "alive", space: id, received_at: new Date(last).toISOString() });
-  const got = await c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).pingback(id);
+  const got = await spaceStore(c.env).pingback(id);
   if (!got.known) throw new ApiError(404, "unknown_space", `no listed Space has the id "${id}"; use the id GET /v1/spaces shows`, "space");
   if (forwarded.size >= 10_000) forwarded.clear();
   forwarded.set(id, got.at);

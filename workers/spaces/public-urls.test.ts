@@ -2,9 +2,8 @@
 // page, /metrics) and logs see scheme, host and path only; the admin API keeps the full list.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, freezeClock } from "../../test/helpers.js";
+import { ADMIN, api, cronTick, freezeClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
 import { publicUrl } from "../../shared/public-url.js";
 
 const BASE = inject("spacesBase");
@@ -25,7 +24,7 @@ describe("Space URLs with secrets", () => {
     const spy = vi.spyOn(console, "log").mockImplementation((l: unknown) => void lines.push(String(l)));
     for (const minute of [1, 2]) {
       freezeClock(new Date(Date.parse("2026-12-01T10:00:00Z") + minute * 60_000).toISOString());
-      await runTick(env, Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 20 });
+      await cronTick(Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 20 });
     }
     spy.mockRestore();
 

@@ -4,13 +4,11 @@
 //                           alarm runs them); 503 when none has for two intervals (for an outside monitor)
 import { Hono } from "hono";
 import { cronLateMs, readPingerSettings } from "../pinger/settings.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { spaceStore as store } from "../objects.js";
 import { viewerOnly } from "../status/access.js";
 import { publicSpacesReport } from "./public-report.js";
 
 export const spaceRoutes = new Hono<{ Bindings: Env }>();
-
-const store = (env: Env) => env.SPACE_STORE.getByName(SPACE_STORE_NAME);
 
 spaceRoutes.get("/v1/spaces", viewerOnly, async (c) => c.json(publicSpacesReport(await store(c.env).report())));
 

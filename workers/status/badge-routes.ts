@@ -12,7 +12,7 @@ import { BadgeQuerySchema } from "../../shared/api.js";
 import { PoolIdSchema } from "../../shared/ids.js";
 import { valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { pool, spaceStore } from "../objects.js";
 import { requireViewer } from "./access.js";
 import { badgeSvg, stateColour, uptimeColour, uptimeText, type Colour } from "./badges.js";
 
@@ -60,14 +60,14 @@ badgeRoutes.get("/badge/*", async (c) => {
   }
   if (which.kind === "pool") {
     const id = PoolIdSchema.safeParse(which.id);
-    const m = id.success ? await c.env.POOLS.getByName(id.data).metrics() : null;
+    const m = id.success ? await pool(c.env, id.data).metrics() : null;
     const label = q.label ?? (id.success ? id.data : "pool");
     if (m === null) return svg(c, label, "unknown", "grey");
     const { fresh, stale } = m.snapshot.counts.workers;
     const all = fresh + stale;
     return svg(c, label, all === 0 ? "no workers" : `${fresh}/${all} workers fresh`, all === 0 ? "grey" : fresh === all ? "green" : fresh === 0 ? "red" : "yellow");
   }
-  const s = await c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).spaceStatus(which.id);
+  const s = await spaceStore(c.env).spaceStatus(which.id);
   const label = q.label ?? s?.name ?? "status";
   if (s === null) return svg(c, label, "unknown", "grey");
   if (which.kind === "state") return svg(c, label, s.maintenance !== null ? "maintenance" : s.state, stateColour(s.state, s.maintenance !== null));

@@ -7,13 +7,13 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { ADMIN, api, clearPingerAlarms, createPool, minuteClock, poolHeartbeat } from "../../test/helpers.js";
+import { ADMIN, api, clearPingerAlarms, createPool, cronTick, minuteClock, poolHeartbeat } from "../../test/helpers.js";
 import worker from "../index.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
 import { hourly, type LoggedCheck } from "../pinger/check-log.js";
 import { badgeSvg, textWidth } from "./badges.js";
 import { parseBadgePath } from "./badge-routes.js";
+import { alerter, pool, spaceStore } from "../objects.js";
 
 const BASE = inject("spacesBase");
 // One pinned clock for the file (the pinger's claimed window outlives a test): it starts at
@@ -39,9 +39,9 @@ describe("GET /spaces/{id}", () => {
     const statuses = [200, 200, 500, 200, 200];
     for (const status of statuses) {
       await setSwitch("chart", status);
-      await runTick(env, clock.at(10), settings);
+      await cronTick(clock.at(10), settings);
     }
-    const d = await env.SPACE_STORE.getByName("pinger").detail("chart");
+    const d = await spaceStore(env).detail("chart");
     expect(d).not.toBeNull();
     const checks = d!.checks as LoggedCheck[];
     expect(checks.map((c) => c[2])).toEqual([...statuses].reverse()); // newest first, each as it was
@@ -53,7 +53,7 @@ describe("GET /spaces/{id}", () => {
     expect(d!.hours.reduce((n, h) => n + h.checks, 0)).toBe(5);
     expect(d!.hours.reduce((n, h) => n + h.failed, 0)).toBe(1);
     // The first hour was rolled up into its day row: its checks are still there, once each.
-    const rows = await env.SPACE_STORE.getByName("pinger").health();
+    const rows = await spaceStore(env).health();
     expect(rows.rows_written).toBeGreaterThan(0);
 
     const res = await get("/spaces/chart");
@@ -81,7 +81,7 @@ describe("GET /spaces/{id}", () => {
   it("reaches a Space whose id is its URL, percent-encoded as one segment", async () => {
     const url = `${BASE}/ok/url-id`;
     await env.SPACES.put("spaces", JSON.stringify([url]));
-    await runTick(env, clock.at(), settings);
+    await cronTick(clock.at(), settings);
     const res = await get(`/spaces/${encodeURIComponent(url)}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("/ok/url-id");
@@ -98,7 +98,7 @@ describe("GET /pools/{id}", () => {
       (hb.workers[0] as { uri: string }).uri = "http://10.9.9.9:8001/secret-worker";
       expect((await api("POST", "/v2/pools/detail-pool/heartbeat", { token, json: hb })).status).toBe(200);
     }
-    const d = await env.POOLS.getByName("detail-pool").details();
+    const d = await pool(env, "detail-pool").details();
     const series = d!.vram["gpu-box/0"]!;
     expect(series.points.map((p) => p[1])).toEqual([85_520_809_984 - 70e9, 85_520_809_984 - 60e9, 85_520_809_984 - 50e9]);
     const html = await (await get("/pools/detail-pool")).text();
@@ -111,7 +111,7 @@ describe("GET /pools/{id}", () => {
 describe("badges", () => {
   it("say a Space's state and uptime, a pool's fresh workers, and grey unknown for ids nobody knows", async () => {
     await env.SPACES.put("spaces", JSON.stringify([{ id: "badged", url: `${BASE}/ok/badged`, name: "Badged" }, { id: "broken", url: `${BASE}/status/500/broken`, name: "Broken" }]));
-    await runTick(env, clock.at(), settings);
+    await cronTick(clock.at(), settings);
     const state = await get("/badge/badged.svg");
     expect(state.status).toBe(200);
     expect(state.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
@@ -157,14 +157,14 @@ describe("badges", () => {
 
 describe("incident history, notes and announcements", () => {
   it("keeps closed incidents with their notes on the page, and shows an announcement until it expires", async () => {
-    const alerter = env.ALERTS.getByName("alerts");
-    await alerter.notify([{ key: "space:hist", subject: "space", bad: true, title: 'Space "hist" on example.org is down', detail: "unexpected status 502", at: Date.now() - 600_000 }]);
+    const alerts = alerter(env);
+    await alerts.notify([{ key: "space:hist", subject: "space", bad: true, title: 'Space "hist" on example.org is down', detail: "unexpected status 502", at: Date.now() - 600_000 }]);
     await runAlerterNow();
-    const open = (await alerter.pageIncidents(20)).open.find((i) => i.key === "space:hist")!;
+    const open = (await alerts.pageIncidents(20)).open.find((i) => i.key === "space:hist")!;
     const noted = await api("POST", `/v1/admin/incidents/${open.id}/notes`, { token: ADMIN, json: { text: "Restarting the Space; the GPU quota ran out." } });
     expect(noted.status).toBe(201);
     expect(noted.body.notes).toEqual([{ at: expect.any(Number), text: "Restarting the Space; the GPU quota ran out." }]);
-    await alerter.notify([{ key: "space:hist", subject: "space", bad: false, title: 'Space "hist" on example.org is up', detail: null, at: Date.now() }]);
+    await alerts.notify([{ key: "space:hist", subject: "space", bad: false, title: 'Space "hist" on example.org is up', detail: null, at: Date.now() }]);
     await runAlerterNow();
     const page = await (await get("/")).text();
     expect(page).toContain("Incident history");
@@ -199,5 +199,5 @@ describe("incident history, notes and announcements", () => {
 /** The Alerter's alarm, as the runtime would run it once its group wait is over. */
 async function runAlerterNow(): Promise<void> {
   await env.SPACES.put("alerts", JSON.stringify({ group_wait_s: 0 }));
-  await runDurableObjectAlarm(env.ALERTS.getByName("alerts"));
+  await runDurableObjectAlarm(alerter(env));
 }

@@ -7,9 +7,9 @@ import { Hono, type Context } from "hono";
 import { html } from "hono/html";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { PoolIdSchema } from "../../shared/ids.js";
-import { ALERTER_NAME } from "../alerts/alerter.js";
-import { SPACE_STORE_NAME, type SpaceDetail } from "../pinger/space-store.js";
-import type { PoolDetail } from "../pools/pool-registry.js";
+import { alerter, pool, spaceStore } from "../objects.js";
+import type { SpaceDetail } from "../pinger/space-detail.js";
+import type { PoolDetail } from "../pools/snapshot.js";
 import { viewerOnly } from "./access.js";
 import { DETAIL_HISTORY_SHOWN } from "./limits.js";
 import { PoolPage } from "./pool-page.js";
@@ -30,8 +30,8 @@ detailRoutes.get("/spaces/:id", viewerOnly, async (c) => {
   const title = titleOf(c.env);
   const [detail, incidents] = await Promise.all([
     // RPC types lose tuples (a check is [at, outcome, ...]); the shapes are the store's.
-    c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).detail(id) as Promise<SpaceDetail | null>,
-    c.env.ALERTS.getByName(ALERTER_NAME).pageIncidents(DETAIL_HISTORY_SHOWN, [`space:${id}`]),
+    spaceStore(c.env).detail(id) as Promise<SpaceDetail | null>,
+    alerter(c.env).pageIncidents(DETAIL_HISTORY_SHOWN, [`space:${id}`]),
   ]);
   if (detail === null) return page(c, <NotFoundPage title={title} what={`No listed Space has the id "${id}".`} />, 404);
   return page(c, <SpacePage d={detail} incidents={incidents} title={title} now={Date.now()} />);
@@ -44,9 +44,9 @@ detailRoutes.get("/pools/:id", viewerOnly, async (c) => {
   if (!parsed.success) return page(c, <NotFoundPage title={title} what="That is not a pool id." />, 404);
   const id = parsed.data;
   const [detail, incidents, windows] = await Promise.all([
-    c.env.POOLS.getByName(id).details() as Promise<PoolDetail | null>,
-    c.env.ALERTS.getByName(ALERTER_NAME).pageIncidents(DETAIL_HISTORY_SHOWN, [`pool:${id}`, `host:${id}/`, `worker:${id}/`]),
-    c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).listWindows(),
+    pool(c.env, id).details() as Promise<PoolDetail | null>,
+    alerter(c.env).pageIncidents(DETAIL_HISTORY_SHOWN, [`pool:${id}`, `host:${id}/`, `worker:${id}/`]),
+    spaceStore(c.env).listWindows(),
   ]);
   if (detail === null) return page(c, <NotFoundPage title={title} what={`There is no pool "${id}".`} />, 404);
   return page(c, <PoolPage d={detail} incidents={incidents} windows={windows} title={title} now={Date.now()} />);

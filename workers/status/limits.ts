@@ -6,10 +6,6 @@ export const FULL_CARDS = 60;
 export const MAX_HOSTS = 40;
 export const MAX_WORKER_ROWS = 200;
 
-/** The Spaces that get a card with bars, in the order they are drawn. */
-export function cardedSpaces<T extends { state: string }>(all: T[]): T[] {
-  return all.length > FULL_CARDS ? all.filter((s) => s.state !== "up").slice(0, FULL_CARDS) : all;
-}
 /** Closed incidents the main page lists (a detail page lists its subject's). */
 export const HISTORY_SHOWN = 20;
 /** Closed incidents a detail page lists. */

@@ -3,9 +3,8 @@
 // only in their query). Spaces carry `space_id` and `name`.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, expect, inject, it, vi } from "vitest";
-import { freezeClock } from "../../test/helpers.js";
+import { cronTick, freezeClock } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
 
 const BASE = inject("spacesBase");
 afterEach(() => void vi.useRealTimers());
@@ -19,7 +18,7 @@ it("has one series per Space in every family, for equal names and for URLs that 
     `${BASE}/ok/query?key=two`,
   ]));
   freezeClock("2026-12-02T10:01:00Z");
-  await runTick(env, Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 });
+  await cronTick(Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_BACKOFF_MS: 10, PING_RETRIES: 0 });
   const text = await (await exports.default.fetch("http://edge.test/metrics")).text();
   const samples = text.split("\n").filter((l) => l !== "" && !l.startsWith("#")).map((l) => l.slice(0, l.lastIndexOf(" ")));
   expect(new Set(samples).size).toBe(samples.length);

@@ -3,8 +3,8 @@
 // URIs) and its incidents. Worker URIs never reach this file.
 import { utcMinute } from "../../shared/duration.js";
 import type { MaintenanceWindow } from "../../shared/maintenance.js";
-import type { PageIncidents } from "../alerts/alerter.js";
-import type { PoolDetail } from "../pools/pool-registry.js";
+import type { PageIncidents } from "../alerts/incidents.js";
+import type { PoolDetail } from "../pools/snapshot.js";
 import { IncidentHistory, OpenIncidents } from "./incidents-view.js";
 import { Layout, type Tone } from "./layout.js";
 import { PoolBody, PoolMeta, poolPill } from "./pools-view.js";

@@ -3,7 +3,7 @@
 // URIs never reach this file (PublicSnapshot).
 import type { MaintenanceWindow } from "../../shared/maintenance.js";
 import { PoolMaintenance } from "./maintenance-view.js";
-import type { PoolMetrics } from "../pools/pool-registry.js";
+import type { PoolMetrics } from "../pools/snapshot.js";
 import type { VramSeries } from "../pools/vram-history.js";
 import { gib, UsageBar } from "./bars.js";
 import { VramChart } from "./charts.js";

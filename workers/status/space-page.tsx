@@ -4,9 +4,9 @@
 // Space's name and host, never its URL, and error texts with URLs taken out.
 import { hostOf } from "../../shared/public-url.js";
 import { formatDuration, utcMinute } from "../../shared/duration.js";
-import type { PageIncidents } from "../alerts/alerter.js";
+import type { PageIncidents } from "../alerts/incidents.js";
 import type { LoggedCheck } from "../pinger/check-log.js";
-import type { SpaceDetail } from "../pinger/space-store.js";
+import type { SpaceDetail } from "../pinger/space-detail.js";
 import { LatencyChart } from "./charts.js";
 import { IncidentHistory, OpenIncidents } from "./incidents-view.js";
 import { Layout, type Tone } from "./layout.js";

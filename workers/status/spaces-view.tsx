@@ -3,14 +3,14 @@
 // Shows each Space's name and host, never its URL (a URL may carry a token in its query).
 import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
-import type { SpacesOverview } from "../pinger/space-store.js";
+import { cardedSpaces, type SpacesOverview } from "../pinger/overview.js";
 import type { HourLatency } from "../pinger/check-log.js";
 import type { Window } from "../pinger/history.js";
 import { UptimeBars } from "./bars.js";
 import { LatencyChart } from "./charts.js";
 import { MaintenanceNote } from "./maintenance-view.js";
 import { formatDuration } from "../../shared/duration.js";
-import { cardedSpaces } from "./limits.js";
+import { FULL_CARDS } from "./limits.js";
 import { publicText } from "./public-text.js";
 
 const HOUR_MS = 3_600_000;
@@ -137,7 +137,7 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
   const { data, now } = props;
   const all = data.spaces;
   // A long list puts its problems first and keeps the page small (bars cost ~4 KB a Space).
-  const carded = new Set(cardedSpaces(all).map((s) => s.id));
+  const carded = new Set(cardedSpaces(all, FULL_CARDS).map((s) => s.id));
   const groups = byGroup(all);
   const grouped = groups.some(([g]) => g !== null);
   const body = (list: SpaceStatusBody[]) => (

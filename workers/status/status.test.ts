@@ -4,10 +4,10 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { advance, api, createPool, freezeClock, poolHeartbeat } from "../../test/helpers.js";
+import { advance, api, createPool, cronTick, freezeClock, poolHeartbeat } from "../../test/helpers.js";
 import worker from "../index.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
-import { runTick } from "../pinger/tick.js";
+import { pool } from "../objects.js";
 
 const BASE = inject("spacesBase");
 afterEach(() => void vi.useRealTimers());
@@ -26,7 +26,7 @@ describe("GET /", () => {
       { url: `${BASE}/ok/page?${secretQuery}`, name: "page-up", interval_s: 60 },
       { url: `${BASE}/status/500/page`, name: "page-down", interval_s: 60 },
     ]));
-    await runTick(env, Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_RETRIES: 0 });
+    await cronTick(Date.now(), { ...DEFAULT_PINGER_SETTINGS, PING_RETRIES: 0 });
     const token = await createPool("page-pool");
     const hb = poolHeartbeat("page-pool", "box-7", ["w-a", "w-b"]);
     (hb.workers[0] as { uri: string }).uri = "http://10.1.2.3:8001/private-worker-path";
@@ -100,7 +100,7 @@ describe("GET /metrics heartbeat counters", () => {
     }
     const forged = token.replace(/.{4}$/, "AAAA");
     expect((await api("POST", "/v2/pools/count-pool/heartbeat", { token: forged, json: poolHeartbeat("count-pool", "box", ["w"]) })).status).toBe(401);
-    await evictDurableObject(env.POOLS.getByName("count-pool"));
+    await evictDurableObject(pool(env, "count-pool"));
     const text = await (await get("/metrics")).text();
     expect(text).toContain('edge_pulse_heartbeats_accepted_total{pool="count-pool"} 3\n');
     // The refusal came after the last flush: counted in memory, lost with the restart (documented).

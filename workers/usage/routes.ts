@@ -2,7 +2,7 @@
 // to 00:00 UTC and what uses it, the governor's stretch, and what the meter cannot see.
 import { Hono } from "hono";
 import { requireAdmin } from "../auth/access.js";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { spaceStore } from "../objects.js";
 import { workerTally } from "./worker-usage.js";
 
 export const usageRoutes = new Hono<{ Bindings: Env }>();
@@ -10,5 +10,5 @@ export const usageRoutes = new Hono<{ Bindings: Env }>();
 usageRoutes.get("/v1/usage", async (c) => {
   await requireAdmin(c);
   // This isolate's own counts go with the question, so the answer includes the request asking.
-  return c.json(await c.env.SPACE_STORE.getByName(SPACE_STORE_NAME).usageReport(workerTally.take()));
+  return c.json(await spaceStore(c.env).usageReport(workerTally.take()));
 });

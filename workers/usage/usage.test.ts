@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { ADMIN, api, freezeClock } from "../../test/helpers.js";
 import worker from "../index.js";
 import { dayOf, type UsageDelta } from "./tally.js";
+import { alerter, spaceStore } from "../objects.js";
 
 const BASE = inject("spacesBase");
 let clock = Date.parse("2026-11-22T10:00:00Z");
@@ -50,7 +51,7 @@ describe("the usage meter", () => {
     expect(u.subrequests.by).toEqual([{ what: "ping", used: 4, forecast: expect.any(Number) }]);
     expect(quota(u, "do_duration_gbs").used).toBeGreaterThanOrEqual(0);
     // The store's own count of SQLite's rowsWritten (its health() reports it).
-    const pinger = env.SPACE_STORE.getByName("pinger") as unknown as { health(): Promise<{ rows_written: number }> };
+    const pinger = spaceStore(env) as unknown as { health(): Promise<{ rows_written: number }> };
     const rows = (await pinger.health()).rows_written;
     expect(part(quota(u, "rows_written"), "SpaceStore")).toBe(rows);
     expect(rows).toBeGreaterThan(0);
@@ -59,7 +60,7 @@ describe("the usage meter", () => {
 
   it("a forecast past 95% slows only non-critical Spaces, says so, and alerts at 80% and 95%", async () => {
     // Typed by hand: the stub's generated RPC type is too deep for tsc here.
-    const store = env.SPACE_STORE.getByName("pinger") as unknown as { usage(d: UsageDelta): Promise<void> };
+    const store = spaceStore(env) as unknown as { usage(d: UsageDelta): Promise<void> };
     // As if the shards had spent 150,000 requests by 10:00: on course for 360,000 today.
     const t = at();
     await store.usage({ [dayOf(t)]: { "do_requests|PingShard.rpc": 150_000 } });
@@ -78,7 +79,7 @@ describe("the usage meter", () => {
     expect(page).toContain("Checks slowed:");
     expect(page).toMatch(/Durable Object requests \d+% → \d+%/);
     // Both forecast alerts went to the Alerter with the tick: still pending, or opened by its alarm.
-    const signals = await runInDurableObject(env.ALERTS.getByName("alerts"), (_o: unknown, s: DurableObjectState) => [
+    const signals = await runInDurableObject(alerter(env), (_o: unknown, s: DurableObjectState) => [
       ...s.storage.sql.exec<{ signal: string }>("SELECT signal FROM pending").toArray().map((r) => JSON.parse(r.signal) as { key: string; detail: string }),
       ...s.storage.sql.exec<{ key: string; detail: string }>("SELECT key, detail FROM incidents").toArray(),
     ]);

@@ -3,7 +3,7 @@
 // isolate) or, from an isolate serving HTTP, at most every 5 minutes in one call after the
 // response (workers/usage/hub.ts). Counts an evicted isolate had not handed on are lost.
 import type { Context, Next } from "hono";
-import { SPACE_STORE_NAME } from "../pinger/space-store.js";
+import { spaceStore } from "../objects.js";
 import { countedKv } from "./kv.js";
 import { Tally } from "./tally.js";
 
@@ -42,7 +42,7 @@ export async function countRequest(c: Context<{ Bindings: Env }>, next: Next): P
   await next();
   const delta = workerTally.takeIfDue(Date.now(), HAND_ON_EVERY_MS);
   if (delta === null) return;
-  const send = c.env.SPACE_STORE.getByName(SPACE_STORE_NAME)
+  const send = spaceStore(c.env)
     .usage(delta)
     .catch(() => workerTally.restore(delta));
   try {
