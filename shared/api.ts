@@ -109,12 +109,57 @@ export const TickSummarySchema = z.object({
   totals: PingTotalsSchema.optional(),
 });
 
+/** Spaces on one page of GET /v1/spaces, the status page and /metrics: what fits one invocation's CPU. */
+export const SPACES_PAGE_DEFAULT = 100;
+export const SPACES_PAGE_MAX = 500;
+
+const CursorSchema = z
+  .string()
+  .regex(/^[0-9]{1,2}\.[0-9]{1,6}$/, "expected a next_cursor from the previous page")
+  .meta({ description: "The previous page's next_cursor" });
+
+/** GET /v1/spaces?limit=&cursor= */
+export const SpacesQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(SPACES_PAGE_MAX).default(SPACES_PAGE_DEFAULT).meta({ description: `Spaces on the page (at most ${SPACES_PAGE_MAX})` }),
+    cursor: CursorSchema.optional(),
+    token: z.string().optional().meta({ description: "STATUS_TOKEN when STATUS_PAGE=private (or send it as a bearer header)" }),
+  })
+  .strict();
+
+/** GET /?cursor= (the status page; other query parameters, such as a campaign tag, are ignored). */
+export const StatusPageQuerySchema = z.object({ cursor: CursorSchema.optional(), token: z.string().optional() });
+
+/** GET /metrics?part= */
+export const MetricsQuerySchema = z.object({
+  part: z.coerce.number().int().min(1).max(100).default(1).meta({ description: "Spaces come 500 a part, in the list's order (edge_pulse_metrics_parts says how many); pools, GPUs and the pinger's own series are in part 1" }),
+  token: z.string().optional(),
+});
+
+export const StateCountsSchema = z.object({ down: z.number(), degraded: z.number(), waking: z.number(), unknown: z.number(), up: z.number() });
+
 export const SpacesReportSchema = z.object({
   generated_at: z.string(),
-  list: z.object({ valid: z.number(), invalid: z.number(), error: z.string().nullable(), read_at: z.string().nullable(), checked_at: z.string().nullable() }),
-  config_errors: z.array(SpaceConfigErrorSchema),
+  list: z.object({
+    valid: z.number(),
+    invalid: z.number(),
+    error: z.string().nullable(),
+    read_at: z.string().nullable(),
+    checked_at: z.string().nullable(),
+    applying: z
+      .object({ done: z.number(), total: z.number() })
+      .nullable()
+      .meta({ description: "A changed list coming in, a few hundred entries a tick (its Spaces are checked as they arrive); null when none is" }),
+  }),
+  config_errors: z.array(SpaceConfigErrorSchema).meta({ description: "The first 100 bad entries of the list (list.invalid counts them all)" }),
   last_tick: TickSummarySchema.nullable(),
-  spaces: z.array(SpaceStatusSchema),
+  counts: StateCountsSchema.meta({ description: "Listed Spaces by state, all pages" }),
+  page: z.object({
+    limit: z.number(),
+    next_cursor: z.string().nullable().meta({ description: "Pass as ?cursor= for the next page; null on the last" }),
+    total: z.number().meta({ description: "Listed Spaces, all pages" }),
+  }),
+  spaces: z.array(SpaceStatusSchema).meta({ description: "This page: problems first (down, degraded, waking, unknown), then up, each in the list's order" }),
   maintenance: z.array(MaintenanceWindowSchema).meta({ description: "Maintenance windows in force or to come, and one-offs that ended within a week" }),
   governor: GovernorSchema,
 });

@@ -123,38 +123,78 @@ function normalise(s: z.output<typeof SpaceObjectSchema>): Space {
   };
 }
 
+/** Why a list cannot be used at all (not an array, too long); null when its entries can be parsed. */
+export function listShapeError(raw: unknown): string | null {
+  if (!Array.isArray(raw)) return "the Space list must be a JSON array";
+  if (raw.length > MAX_SPACES) return `the Space list has ${raw.length} entries; at most ${MAX_SPACES}`;
+  return null;
+}
+
+/**
+ * Parses a list entry by entry, a slice at a time (the pinger parses a changed 5,000-entry
+ * list over several ticks: zod takes about 7 µs an entry, the Free plan allows 10 ms an
+ * invocation). Good entries become Spaces, bad ones errors naming the index, the value and
+ * the field; an entry with an id seen earlier is skipped.
+ */
+export class SpaceListParser {
+  readonly spaces: Space[] = [];
+  readonly errors: SpaceConfigError[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly names = new Map<string, number>();
+  private next = 0;
+
+  constructor(readonly raw: unknown[]) {}
+
+  get done(): boolean {
+    return this.next >= this.raw.length;
+  }
+
+  /** Entries parsed so far. */
+  get parsed(): number {
+    return this.next;
+  }
+
+  /** Parses up to `n` more entries; returns the good ones among them, in order. */
+  step(n: number): Space[] {
+    const out: Space[] = [];
+    const end = Math.min(this.raw.length, this.next + n);
+    for (; this.next < end; this.next++) {
+      const index = this.next;
+      const value = this.raw[index];
+      const parsed = typeof value === "string" ? SpaceObjectSchema.safeParse({ url: value }) : SpaceObjectSchema.safeParse(value);
+      if (!parsed.success) {
+        this.errors.push({ index, value, issues: describeIssues(parsed.error) });
+        continue;
+      }
+      const space = normalise(parsed.data);
+      // One identity per Space: a second entry with the same id is the same Space (skipped); one
+      // with the same name is a different Space that reads alike (kept, but the list is refused
+      // by the admin API and spaces:put, and reported in config_errors).
+      const first = this.seen.get(space.id);
+      if (first !== undefined) {
+        this.errors.push({ index, value, issues: [{ field: (value as { id?: unknown })?.id !== undefined ? "id" : "url", message: `same id as entry ${first} ("${space.id}"); give each entry its own "id"` }] });
+        continue;
+      }
+      const named = this.names.get(space.name);
+      if (named !== undefined) this.errors.push({ index, value, issues: [{ field: "name", message: `same name as entry ${named} ("${space.name}"); give one of them another "name"` }] });
+      this.seen.set(space.id, index);
+      this.names.set(space.name, index);
+      this.spaces.push(space);
+      out.push(space);
+    }
+    return out;
+  }
+}
+
 /**
  * Parses a whole list: good entries come back as Spaces, bad ones as errors naming the
  * index, the value and the field; `listError` says why a list that is not an array of at
  * most MAX_SPACES entries was refused as a whole.
  */
 export function parseSpaceList(raw: unknown): { spaces: Space[]; errors: SpaceConfigError[]; listError: string | null } {
-  if (!Array.isArray(raw)) return { spaces: [], errors: [], listError: "the Space list must be a JSON array" };
-  if (raw.length > MAX_SPACES) return { spaces: [], errors: [], listError: `the Space list has ${raw.length} entries; at most ${MAX_SPACES}` };
-  const spaces: Space[] = [];
-  const errors: SpaceConfigError[] = [];
-  const seen = new Map<string, number>();
-  const names = new Map<string, number>();
-  raw.forEach((value, index) => {
-    const parsed = typeof value === "string" ? SpaceObjectSchema.safeParse({ url: value }) : SpaceObjectSchema.safeParse(value);
-    if (!parsed.success) {
-      errors.push({ index, value, issues: describeIssues(parsed.error) });
-      return;
-    }
-    const space = normalise(parsed.data);
-    // One identity per Space: a second entry with the same id is the same Space (skipped); one
-    // with the same name is a different Space that reads alike (kept, but the list is refused
-    // by the admin API and spaces:put, and reported in config_errors).
-    const first = seen.get(space.id);
-    if (first !== undefined) {
-      errors.push({ index, value, issues: [{ field: (value as { id?: unknown })?.id !== undefined ? "id" : "url", message: `same id as entry ${first} ("${space.id}"); give each entry its own "id"` }] });
-      return;
-    }
-    const named = names.get(space.name);
-    if (named !== undefined) errors.push({ index, value, issues: [{ field: "name", message: `same name as entry ${named} ("${space.name}"); give one of them another "name"` }] });
-    seen.set(space.id, index);
-    names.set(space.name, index);
-    spaces.push(space);
-  });
-  return { spaces, errors, listError: null };
+  const listError = listShapeError(raw);
+  if (listError !== null) return { spaces: [], errors: [], listError };
+  const parser = new SpaceListParser(raw as unknown[]);
+  parser.step(Infinity);
+  return { spaces: parser.spaces, errors: parser.errors, listError: null };
 }

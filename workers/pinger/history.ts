@@ -1,133 +1,33 @@
-// Check history. Each tick adds its results to one accumulator row per clock hour (per
-// Space: checks, good checks, latency sum, last result), so a tick writes one history row
-// whatever its size and no JSON is grouped in SQL. An hour's row stays after the hour (with
-// its checks copied in), and once the UTC day has ended its hours are rolled up, in one
-// statement, into one `days` row per Space per day: one row write per Space per day. Days
-// older than HISTORY_DAYS are dropped. Each day row also carries running totals (cum_up,
-// cum_total: every check up to that day), so an uptime window is two index lookups per
-// Space, not a scan of 90 days of rows; the last 24 hours are read from the hour rows.
-import { HOUR_CHECKS_CTE } from "./check-log.js";
+// Check history, in blocks of binary records (series.ts), one record per Space slot:
+// - each tick adds its checks to the current hour's block (one row written a tick, whatever
+//   the number of Spaces; with PING_REGIONS each region's latest check rides in the same row);
+// - an ended hour is closed in slices, a few hundred Spaces a tick (its checks move to
+//   hour_log and each Space's median latency into the block: check-log.ts);
+// - once every hour of a UTC day is closed, the day becomes one block of every Space's counts,
+//   running totals and which days had checks (one row a day: an uptime window is a difference
+//   of two running totals, "monitoring since" a bit scan);
+// - each closed hour also brings every Space's recent figures up to date in one "recent" block
+//   (its last 23 hours, today and yesterday so far, its last check), so a reader needs that
+//   block and the hour blocks since, not 24 of them;
+// - hour blocks are kept 48 hours, days 90 (and the newest older one, as a window's base).
+// Blocks that no longer change are kept in memory once read, so a reader decodes only the
+// records of the Spaces it shows: its cost follows the page, not the list or the days kept.
+import { CHECK_LOG_SCHEMA, CHUNK, closeChunks, LogRow, medianIn, recentChecks, RING_SLOTS, ringSince, logTick, type LogEntry, type LoggedCheck } from "./check-log.js";
+import { answered, barOf, barSlice, DAY_MS, DayBlock, dayRecordOf, daySlice, HOUR_MS, HourBlock, hourRecordOf, hourSlice, oldestSeen, RecentBlock, RegionBlock, shiftSeen, type DayRecord, type HourRecord, type RecentRecord, type RegionLatest } from "./series.js";
 import type { Row, SqlLike } from "./sql.js";
 import type { SpaceCheck } from "./types.js";
 
 export const HISTORY_DAYS = 90;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+/** Hour blocks and hour_log rows are kept this long. */
+const KEEP_HOURS = 48;
+/** Checks moved from the ring per tick when hours close (about 512 Spaces on 5 minutes). */
+const CLOSE_CHECKS = 6_000;
 
-/** Per region: [at, outcome, status, latency] of its latest check. */
-export type RegionLast = [number, string, number | null, number | null];
-
-/**
- * Per Space in an hour: [good checks, checks, latency sum of good checks, their count, last at,
- * last outcome, last status, last latency, latest check per region (with PING_REGIONS)].
- */
-type Acc = [number, number, number, number, number, string, number | null, number | null, Record<string, RegionLast>?];
-
-/**
- * Good for uptime: it answered (degraded answers from one region, or without pinging back; the
- * state shows that). Checks inside a maintenance window count for nothing either way.
- */
-const answered = (c: SpaceCheck) => c.outcome === "up" || c.outcome === "degraded";
-
-/** Adds one tick's results to its hour's accumulator; returns rows written (1). */
-export function accumulate(sql: SqlLike, tickMs: number, checks: SpaceCheck[]): number {
-  const hour = Math.floor(tickMs / HOUR_MS);
-  const row = sql.exec("SELECT data FROM hour_acc WHERE hour = ?", hour).toArray()[0];
-  const acc = (row === undefined ? {} : JSON.parse(row.data as string)) as Record<string, Acc>;
-  for (const c of checks) {
-    const a = acc[c.id] ?? [0, 0, 0, 0, 0, "", null, null];
-    const up = answered(c);
-    if (c.maintenance !== true) {
-      a[0] += up ? 1 : 0;
-      a[1] += 1;
-    }
-    if (c.regions !== undefined) {
-      const regions = (a[8] ??= {});
-      for (const r of c.regions) if (r.at >= (regions[r.region]?.[0] ?? 0)) regions[r.region] = [r.at, r.outcome, r.status, r.latency_ms];
-    }
-    if (up && c.latency_ms !== null) {
-      a[2] += c.latency_ms;
-      a[3] += 1;
-    }
-    if (c.at >= a[4]) {
-      a[4] = c.at;
-      a[5] = c.outcome;
-      a[6] = c.status;
-      a[7] = c.latency_ms;
-    }
-    acc[c.id] = a;
-  }
-  return sql.exec("INSERT OR REPLACE INTO hour_acc (hour, data) VALUES (?, ?)", hour, JSON.stringify(acc)).rowsWritten;
-}
-
-/**
- * A closed hour keeps its row: its checks are copied from the tick ring (check-log.ts) into
- * the row's `detail` (one JSON object, Space id to its checks as text), one row written.
- * ?1 the hour; ?4 and ?5 its span in ms (the CTE's parameters).
- */
-const FILL_DETAIL = `
-WITH ${HOUR_CHECKS_CTE}
-UPDATE hour_acc SET detail = COALESCE((SELECT json_group_object(id, list) FROM hour_checks), '{}') WHERE hour = ?1`;
-
-/**
- * A whole UTC day's hour rows into one `days` row per Space, once, after the day ends: ?1 the
- * day, ?2 and ?3 its first and next day's first hour. The last check is the row holding the
- * day's latest (SQLite takes bare columns from the MAX() row); regions carry the previous
- * day's forward, patched with that last check's (the hour rows keep every region's latest
- * for the 24-48 h they are kept, which is what the pages read).
- */
-const ROLL_UP_DAY = `
-INSERT INTO days (id, day, up, total, lat_sum, lat_n, hours, cum_up, cum_total, last_at, last_outcome, last_status, last_latency, regions, detail)
-SELECT a.id, ?1, a.up, a.total, a.lat_sum, a.lat_n, '{}',
-  COALESCE((SELECT p.cum_up FROM days p WHERE p.id = a.id AND p.day < ?1 ORDER BY p.day DESC LIMIT 1), 0) + a.up,
-  COALESCE((SELECT p.cum_total FROM days p WHERE p.id = a.id AND p.day < ?1 ORDER BY p.day DESC LIMIT 1), 0) + a.total,
-  a.last_at, a.last_outcome, a.last_status, a.last_latency,
-  CASE WHEN a.regions IS NULL THEN (SELECT p.regions FROM days p WHERE p.id = a.id AND p.day < ?1 ORDER BY p.day DESC LIMIT 1)
-    ELSE json_patch(COALESCE((SELECT p.regions FROM days p WHERE p.id = a.id AND p.day < ?1 ORDER BY p.day DESC LIMIT 1), '{}'), a.regions) END,
-  NULL
-FROM (
-  SELECT j.key AS id, SUM(j.value->>0) AS up, SUM(j.value->>1) AS total, SUM(j.value->>2) AS lat_sum, SUM(j.value->>3) AS lat_n,
-    MAX(j.value->>4) AS last_at, j.value->>5 AS last_outcome, j.value->>6 AS last_status, j.value->>7 AS last_latency, j.value->8 AS regions
-  FROM hour_acc h CROSS JOIN json_each(h.data) j WHERE h.hour >= ?2 AND h.hour < ?3 AND h.rolled = 0 GROUP BY j.key) a
-WHERE true
-ON CONFLICT (id, day) DO UPDATE SET
-  up = up + excluded.up, total = total + excluded.total,
-  cum_up = cum_up + excluded.up, cum_total = cum_total + excluded.total,
-  lat_sum = lat_sum + excluded.lat_sum, lat_n = lat_n + excluded.lat_n,
-  last_at = CASE WHEN excluded.last_at >= COALESCE(last_at, 0) THEN excluded.last_at ELSE last_at END,
-  last_outcome = CASE WHEN excluded.last_at >= COALESCE(last_at, 0) THEN excluded.last_outcome ELSE last_outcome END,
-  last_status = CASE WHEN excluded.last_at >= COALESCE(last_at, 0) THEN excluded.last_status ELSE last_status END,
-  last_latency = CASE WHEN excluded.last_at >= COALESCE(last_at, 0) THEN excluded.last_latency ELSE last_latency END,
-  regions = CASE WHEN excluded.regions IS NULL THEN regions ELSE json_patch(COALESCE(regions, '{}'), excluded.regions) END`;
-
-/**
- * Closes what has ended; returns rows written. An hour's row gets its checks (1 row); a day's
- * hour rows are rolled into `days` once, after 00:00 UTC (one row per Space checked that day),
- * and marked rolled (24 rows). Hour rows are kept 24-48 h (the pages' last 24 hours read
- * them), then deleted with the day rows past HISTORY_DAYS. Rolling up once a day, not once an
- * hour, is 24x fewer day rows: at 5,000 Spaces, 5,000 a day instead of 120,000.
- */
-export function closeHours(sql: SqlLike, nowMs: number): number {
-  const current = Math.floor(nowMs / HOUR_MS);
-  const today = Math.floor(nowMs / DAY_MS);
-  let written = 0;
-  for (const { hour } of sql.exec("SELECT hour FROM hour_acc WHERE hour < ? AND detail IS NULL ORDER BY hour", current).toArray() as { hour: number }[]) {
-    written += sql.exec(FILL_DETAIL, hour, null, null, hour * HOUR_MS, (hour + 1) * HOUR_MS).rowsWritten;
-  }
-  const days = sql.exec("SELECT DISTINCT hour / 24 AS day FROM hour_acc WHERE rolled = 0 AND hour < ? ORDER BY day", today * 24).toArray() as { day: number }[];
-  for (const { day } of days) {
-    written += sql.exec(ROLL_UP_DAY, day, day * 24, (day + 1) * 24).rowsWritten;
-    written += sql.exec("UPDATE hour_acc SET rolled = 1 WHERE hour >= ? AND hour < ? AND rolled = 0", day * 24, (day + 1) * 24).rowsWritten;
-  }
-  if (days.length > 0) {
-    // Yesterday's hours stay (the last 24 hours are read from them); older ones go.
-    written += sql.exec("DELETE FROM hour_acc WHERE hour < ? AND rolled = 1", (today - 1) * 24).rowsWritten;
-    written += sql.exec("DELETE FROM days WHERE day < ?", today - (HISTORY_DAYS - 1)).rowsWritten;
-    // Day rows from before the daily roll-up carried hours and checks; emptied after two days.
-    written += sql.exec("UPDATE days SET hours = '{}', detail = NULL WHERE day < ? AND (hours <> '{}' OR detail IS NOT NULL)", today - 1).rowsWritten;
-  }
-  return written;
-}
+export const HISTORY_SCHEMA = `
+CREATE TABLE IF NOT EXISTS hours (hour INTEGER PRIMARY KEY, data BLOB NOT NULL, regions BLOB, region_names TEXT, closed INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS day_blocks (day INTEGER PRIMARY KEY, bars BLOB NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS recent (hour INTEGER PRIMARY KEY, data BLOB NOT NULL, regions BLOB, region_names TEXT);
+${CHECK_LOG_SCHEMA}`;
 
 export interface Window {
   up: number;
@@ -143,158 +43,638 @@ export interface LastCheck {
 
 export type WindowKey = "24h" | "7d" | "30d" | "90d";
 
+/** Per region: [at, outcome, status, latency] of its latest check. */
+export type RegionLast = [number, string, number | null, number | null];
+
 export interface SpaceHistory {
   /** 24h is the last 24 clock hours (this one included); the others whole UTC days (today included). */
   windows: Record<WindowKey, Window>;
-  /** Mean response time of good checks today and yesterday (latency is kept per day). */
+  /** Mean response time of good checks today and yesterday. */
   latency_24h_ms: number | null;
   last: LastCheck | null;
-  /** Oldest first, the current hour last. */
-  hours: Window[];
   /** The UTC day of the oldest check kept (what "monitoring since" means), as a day number. */
   first_day: number | null;
-  /** With PING_REGIONS: each region's latest check (a region that only confirms failures checks seldom). */
+  /** With PING_REGIONS: each region's latest check in the last 48 hours. */
   regions: Record<string, RegionLast>;
 }
 
+/** One hour of one Space's checks as the chart draws it. */
+export interface HourLatency {
+  /** Start of the hour (ms). */
+  hour: number;
+  checks: number;
+  /** Checks that found it down or waking (degraded answers, so it is not a failure here). */
+  failed: number;
+  /** Over the checks that answered with a latency; null when none did. */
+  p50_ms: number | null;
+  max_ms: number | null;
+}
+
+
 const empty = (): Window => ({ up: 0, total: 0 });
+const WINDOW_DAYS = [["7d", 7], ["30d", 30], ["90d", HISTORY_DAYS]] as const;
+const blob = (v: unknown): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer));
 
-function add(w: Window, up: number, total: number): void {
-  w.up += up;
-  w.total += total;
-}
+export class History {
+  private readonly hourBlocks = new Map<number, HourBlock | null>();
+  private readonly regionBlocks = new Map<number, RegionBlock | null>();
+  private readonly dayBlocks = new Map<number, DayBlock | null>();
+  /** The latest recent block (and its regions), as read or built. */
+  private recentBlock: { block: RecentBlock; regions: RegionBlock | null } | null | undefined = undefined;
+  /** Day bars blobs read for a page of cards (immutable once written). */
+  private readonly bars = new Map<number, Uint8Array | null>();
+  /** dayOnOrBefore's answers, until the next day block is written or dropped. */
+  private readonly onOrBefore = new Map<number, number | null>();
+  private rolled: number | null | undefined = undefined;
+  /** The ring's rows as read or written (check-log.ts). */
+  readonly ring = new Map<number, LogRow>();
+  rowsWritten = 0;
 
-/**
- * Every Space's uptime windows, hourly bars for 24 h and last check, from the day rows
- * (summed in SQLite) and the accumulators of hours not rolled up yet; `only`: one Space's.
- */
-export function readHistory(sql: SqlLike, nowMs: number, only: string | null = null): Map<string, SpaceHistory> {
-  const today = Math.floor(nowMs / DAY_MS);
-  const nowHour = Math.floor(nowMs / HOUR_MS);
-  const out = new Map<string, SpaceHistory>();
-  const latency = new Map<string, [number, number]>();
-  const get = (id: string) => {
-    let h = out.get(id);
-    if (h === undefined) {
-      h = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, hours: Array.from({ length: 24 }, empty), first_day: null, regions: {} };
-      out.set(id, h);
+  constructor(readonly sql: SqlLike) {
+    sql.exec(HISTORY_SCHEMA);
+  }
+
+  private meta<T>(key: string): T | null {
+    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row === undefined ? null : (JSON.parse(row.value as string) as T);
+  }
+
+  private setMeta(key: string, value: unknown): void {
+    this.rowsWritten += this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value)).rowsWritten;
+  }
+
+  // ---- blocks, read once and kept ----
+
+  hour(hour: number): HourBlock | null {
+    if (!this.hourBlocks.has(hour)) {
+      const r = this.sql.exec("SELECT data, regions, region_names FROM hours WHERE hour = ?", hour).toArray()[0];
+      this.hourBlocks.set(hour, r === undefined ? null : new HourBlock(hour, blob(r.data)));
+      this.regionBlocks.set(hour, r === undefined || r.regions === null ? null : new RegionBlock(hour, JSON.parse(r.region_names as string) as string[], blob(r.regions)));
     }
+    return this.hourBlocks.get(hour)!;
+  }
+
+  private regions(hour: number): RegionBlock | null {
+    this.hour(hour);
+    return this.regionBlocks.get(hour) ?? null;
+  }
+
+  day(day: number): DayBlock | null {
+    if (!this.dayBlocks.has(day)) {
+      const r = this.sql.exec("SELECT data FROM day_blocks WHERE day = ?", day).toArray()[0];
+      this.dayBlocks.set(day, r === undefined ? null : new DayBlock(day, blob(r.data)));
+    }
+    return this.dayBlocks.get(day)!;
+  }
+
+  /** The newest day block on or before `day` (a window's running totals come from it). */
+  dayOnOrBefore(day: number): DayBlock | null {
+    const found = this.dayNumberOnOrBefore(day);
+    return found === null ? null : this.day(found);
+  }
+
+  /** The last day rolled into a block (every day before it is in blocks too). */
+  rolledThrough(): number | null {
+    if (this.rolled === undefined) this.rolled = this.meta<number>("rolled_through");
+    return this.rolled;
+  }
+
+  /** A day block carried over from an older store (legacy.ts). */
+  adopt(day: number, block: DayBlock): void {
+    this.dayBlocks.set(day, block);
+    this.onOrBefore.clear();
+  }
+
+  adoptHour(hour: number, block: HourBlock): void {
+    this.hourBlocks.set(hour, block);
+    this.regionBlocks.set(hour, null);
+  }
+
+  /** Days up to `day` are in blocks (legacy.ts carried them over). */
+  setRolled(day: number): void {
+    if ((this.rolledThrough() ?? -1) >= day) return;
+    this.setMeta("rolled_through", day);
+    this.rolled = day;
+    this.onOrBefore.clear();
+  }
+
+  // ---- the tick's writes ----
+
+  /** Adds one tick's checks (of the listed Spaces: `slotOf`) to its hour's block and logs them; returns rows written. */
+  record(tickMs: number, checks: SpaceCheck[], slotOf: (c: SpaceCheck) => number | undefined): number {
+    if (checks.length === 0) return 0;
+    const hour = Math.floor(tickMs / HOUR_MS);
+    const block = this.hour(hour) ?? new HourBlock(hour);
+    let regions = this.regions(hour);
+    const entries: LogEntry[] = [];
+    for (const c of checks) {
+      const slot = slotOf(c);
+      if (slot === undefined) continue;
+      block.add(slot, c);
+      entries.push({ slot, outcome: c.outcome, status: c.status, latency_ms: c.latency_ms, at: c.at, maintenance: c.maintenance, error: c.error, stage: c.hf?.stage ?? null });
+      for (const r of c.regions ?? []) {
+        regions ??= new RegionBlock(hour, []);
+        regions.add(slot, r.region, r);
+      }
+    }
+    this.hourBlocks.set(hour, block);
+    this.regionBlocks.set(hour, regions);
+    let written = this.writeHour(hour, false);
+    written += logTick(this.sql, tickMs, entries, this.ring);
+    this.rowsWritten += written;
+    return written;
+  }
+
+  private writeHour(hour: number, closed: boolean): number {
+    const block = this.hourBlocks.get(hour)!;
+    const regions = this.regionBlocks.get(hour) ?? null;
+    return this.sql.exec(
+      "INSERT OR REPLACE INTO hours (hour, data, regions, region_names, closed) VALUES (?, ?, ?, ?, ?)",
+      hour,
+      block.toBlob(),
+      regions?.toBlob() ?? null,
+      regions === null ? null : JSON.stringify(regions.names),
+      closed ? 1 : 0,
+    ).rowsWritten;
+  }
+
+  /**
+   * The tick's share of closing what has ended: the ended hours still open, oldest first, up to
+   * CLOSE_CHECKS checks' worth; each closed hour brings the recent block up to date; once a whole
+   * UTC day is closed, its day block; then what is past keeping. Returns rows written.
+   */
+  settle(nowMs: number, rollUp = true): number {
+    const current = Math.floor(nowMs / HOUR_MS);
+    let written = 0;
+    // A tick's share: CLOSE_CHECKS checks moved (hours after a pause close several a tick, a
+    // big list's hour over several ticks).
+    let budget = CLOSE_CHECKS;
+    while (budget > 0) {
+      const open = this.sql.exec("SELECT hour FROM hours WHERE closed = 0 AND hour < ? ORDER BY hour LIMIT 1", current).toArray()[0];
+      if (open === undefined) break;
+      const hour = open.hour as number;
+      const block = this.hour(hour)!;
+      const chunks = Math.ceil(block.slots / CHUNK);
+      const progress = this.meta<{ hour: number; chunk: number }>("closing");
+      const from = progress?.hour === hour ? progress.chunk : 0;
+      const rows = ringSince(this.sql, hour * HOUR_MS, this.ring).filter((r) => r.base < (hour + 1) * HOUR_MS);
+      const closed = closeChunks(this.sql, hour, rows, from, chunks, budget, (slot, p50) => block.setP50(slot, p50));
+      written += closed.written;
+      // What the chunks held: one check per Space per tick at most, so about a Space's checks each.
+      budget -= Math.max(1, closed.budgetUsed);
+      const to = closed.next;
+      const done = to >= chunks;
+      written += this.writeHour(hour, done);
+      if (!done) {
+        this.setMeta("closing", { hour, chunk: to });
+        break;
+      }
+      written += this.buildRecent(hour);
+      written += this.sql.exec("DELETE FROM meta WHERE key = 'closing'").rowsWritten;
+      // Not while an older store's days are being carried over (legacy.ts): they come first.
+      if (rollUp) {
+        written += this.rollUpDays(current);
+        written += this.expire(current);
+      }
+    }
+    this.rowsWritten += written;
+    return written;
+  }
+
+  /** Each UTC day whose hours are all closed becomes one block (a few a call, after a pause). */
+  private rollUpDays(currentHour: number): number {
+    let written = 0;
+    for (let i = 0; i < 3; i++) {
+      const w = this.rollUpDay(currentHour);
+      if (w === 0) break;
+      written += w;
+    }
+    return written;
+  }
+
+  private rollUpDay(currentHour: number): number {
+    let written = 0;
+    const today = Math.floor(currentHour / 24);
+    const rolled = this.rolledThrough();
+    const first = this.sql.exec("SELECT MIN(hour) AS h FROM hours WHERE hour >= ?", rolled === null ? 0 : (rolled + 1) * 24).toArray()[0]?.h as number | null;
+    if (first === null || first === undefined) return 0;
+    const day = Math.floor(first / 24);
+    if (day >= today) return 0;
+    const openLeft = this.sql.exec("SELECT COUNT(*) AS n FROM hours WHERE hour >= ? AND hour < ? AND closed = 0", day * 24, (day + 1) * 24).toArray()[0]!.n as number;
+    if (openLeft > 0) return 0;
+    const block = new DayBlock(day);
+    const base = this.dayOnOrBefore(day - 1);
+    const hours: HourBlock[] = [];
+    for (let h = day * 24; h < (day + 1) * 24; h++) {
+      const b = this.hour(h);
+      if (b !== null) hours.push(b);
+    }
+    const slots = Math.max(base?.slots ?? 0, ...hours.map((b) => b.slots));
+    const gap = base === null ? 96 : day - base.day;
+    for (let slot = 0; slot < slots; slot++) {
+      const prev = base?.get(slot) ?? null;
+      const d: DayRecord = { up: 0, total: 0, lat_sum: 0, lat_n: 0, cum_up: prev?.cum_up ?? 0, cum_total: prev?.cum_total ?? 0, seen: [0, 0, 0] };
+      let checked = false;
+      for (const b of hours) {
+        const r = b.get(slot);
+        if (r === null) continue;
+        d.up += r.up;
+        d.total += r.total;
+        d.lat_sum += r.lat_sum;
+        d.lat_n += r.lat_n;
+        checked ||= r.total > 0;
+      }
+      d.cum_up += d.up;
+      d.cum_total += d.total;
+      d.seen = shiftSeen(prev?.seen ?? [0, 0, 0], gap, checked);
+      block.set(slot, d);
+    }
+    written += this.sql.exec("INSERT OR REPLACE INTO day_blocks (day, bars, data) VALUES (?, ?, ?)", day, block.toBars(), block.toBlob()).rowsWritten;
+    this.bars.set(day, block.toBars());
+    this.dayBlocks.set(day, block);
+    this.setMeta("rolled_through", day);
+    this.rolled = day;
+    this.onOrBefore.clear();
+    return written;
+  }
+
+  /** Kept: 48 hours of hour blocks (once rolled up) and logs; 90 days of day blocks and the newest before them (a window's base). */
+  private expire(currentHour: number): number {
+    const keepHour = currentHour - KEEP_HOURS;
+    const rolled = this.rolledThrough();
+    let written = 0;
+    if (rolled !== null) written += this.sql.exec("DELETE FROM hours WHERE hour < ? AND closed = 1 AND hour < ?", keepHour, (rolled + 1) * 24).rowsWritten;
+    written += this.sql.exec("DELETE FROM hour_log WHERE hour < ?", keepHour).rowsWritten;
+    const cut = Math.floor(currentHour / 24) - HISTORY_DAYS;
+    written += this.sql.exec("DELETE FROM day_blocks WHERE day < (SELECT MAX(day) FROM day_blocks WHERE day <= ?)", cut).rowsWritten;
+    this.onOrBefore.clear();
+    for (const h of [...this.hourBlocks.keys()]) if (h < keepHour) {
+      this.hourBlocks.delete(h);
+      this.regionBlocks.delete(h);
+    }
+    for (const d of [...this.dayBlocks.keys()]) if (d < cut - 1) this.dayBlocks.delete(d);
+    for (const d of [...this.bars.keys()]) if (d < cut - 1) this.bars.delete(d);
+    return written;
+  }
+
+  /** The latest recent block (null: none yet). */
+  recent(): { block: RecentBlock; regions: RegionBlock | null } | null {
+    if (this.recentBlock === undefined) {
+      const r = this.sql.exec("SELECT hour, data, regions, region_names FROM recent ORDER BY hour DESC LIMIT 1").toArray()[0];
+      this.recentBlock = r === undefined ? null : { block: new RecentBlock(r.hour as number, blob(r.data)), regions: r.regions === null ? null : new RegionBlock(r.hour as number, JSON.parse(r.region_names as string) as string[], blob(r.regions)) };
+    }
+    return this.recentBlock;
+  }
+
+  /**
+   * Brings every Space's recent figures to the close of `hour`: from the previous hour's
+   * recent block and this hour's block (and the one leaving the 23 hours), or from the hour
+   * blocks themselves when there is no previous one. One row an hour.
+   */
+  private buildRecent(hour: number): number {
+    const prior = this.recent();
+    const prev = prior !== null && prior.block.hour === hour - 1 ? prior : null;
+    const block = this.hour(hour)!;
+    const dayStart = Math.floor(hour / 24) * 24;
+    const range = (from: number, to: number) => {
+      const out: HourBlock[] = [];
+      for (let h = from; h <= to; h++) {
+        const b = this.hour(h);
+        if (b !== null) out.push(b);
+      }
+      return out;
+    };
+    // With no previous block: every hour kept, once.
+    const scratch = prev === null ? range(hour - KEEP_HOURS + 1, hour) : [];
+    const leaving = prev === null ? null : this.hour(hour - 23);
+    const slots = Math.max(block.slots, prev?.block.slots ?? 0, ...scratch.map((b) => b.slots));
+    const next = new RecentBlock(hour);
+    const regions = new RegionBlock(hour, []);
+    const sum = (blocks: HourBlock[], slot: number, from: number, to: number) => {
+      const t = { up: 0, total: 0, lat_sum: 0, lat_n: 0 };
+      for (const b of blocks) {
+        if (b.hour < from || b.hour > to) continue;
+        const c = b.counts(slot);
+        if (c === null) continue;
+        t.up += c[0];
+        t.total += c[1];
+        t.lat_sum += c[2];
+        t.lat_n += c[3];
+      }
+      return t;
+    };
+    for (let slot = 0; slot < slots; slot++) {
+      const c = block.counts(slot);
+      const now = { up: c?.[0] ?? 0, total: c?.[1] ?? 0, lat_sum: c?.[2] ?? 0, lat_n: c?.[3] ?? 0 };
+      let x: RecentRecord;
+      if (prev !== null) {
+        const p = prev.block.get(slot) ?? { w23: { up: 0, total: 0 }, today: { up: 0, total: 0, lat_sum: 0, lat_n: 0 }, prev: { up: 0, total: 0, lat_sum: 0, lat_n: 0 }, last: null };
+        const gone = leaving?.counts(slot) ?? null;
+        const newDay = hour === dayStart;
+        x = {
+          w23: { up: p.w23.up + now.up - (gone?.[0] ?? 0), total: p.w23.total + now.total - (gone?.[1] ?? 0) },
+          today: newDay ? now : { up: p.today.up + now.up, total: p.today.total + now.total, lat_sum: p.today.lat_sum + now.lat_sum, lat_n: p.today.lat_n + now.lat_n },
+          prev: newDay ? p.today : p.prev,
+          last: block.get(slot)?.last ?? p.last,
+        };
+      } else {
+        let last: RecentRecord["last"] = null;
+        for (const b of scratch) {
+          const r = b.get(slot);
+          if (r?.last && (last === null || r.last.at > last.at)) last = r.last;
+        }
+        const w = sum(scratch, slot, hour - 22, hour);
+        x = { w23: { up: w.up, total: w.total }, today: sum(scratch, slot, dayStart, hour), prev: sum(scratch, slot, dayStart - 24, dayStart - 1), last };
+      }
+      next.set(slot, x);
+      for (const r of [prev?.regions ?? null, ...(prev === null ? scratch.map((b) => this.regions(b.hour)) : [this.regions(hour)])]) {
+        if (r === null) continue;
+        for (const [name, latest] of Object.entries(r.get(slot))) regions.add(slot, name, latest);
+      }
+    }
+    const hasRegions = regions.names.length > 0;
+    let written = this.sql.exec("INSERT OR REPLACE INTO recent (hour, data, regions, region_names) VALUES (?, ?, ?, ?)", hour, next.toBlob(), hasRegions ? regions.toBlob() : null, hasRegions ? JSON.stringify(regions.names) : null).rowsWritten;
+    written += this.sql.exec("DELETE FROM recent WHERE hour < ?", hour).rowsWritten;
+    this.recentBlock = { block: next, regions: hasRegions ? regions : null };
+    return written;
+  }
+
+  // ---- readers ----
+
+  /**
+   * One Space's records of the hours [from, to]: from the blocks kept in memory, or, when any is
+   * not (a Space's own page right after a restart), its bytes alone from each row (SQL substr),
+   * not whole blocks of every Space.
+   */
+  private slotHours(slot: number, from: number, to: number): Map<number, HourRecord> {
+    const out = new Map<number, HourRecord>();
+    let cached = true;
+    for (let h = from; h <= to && cached; h++) cached = this.hourBlocks.has(h);
+    if (cached) {
+      for (let h = from; h <= to; h++) {
+        const r = this.hourBlocks.get(h)?.get(slot) ?? null;
+        if (r !== null) out.set(h, r);
+      }
+      return out;
+    }
+    for (const r of this.sql.exec(`SELECT hour, substr(data, ${hourSlice(slot).join(", ")}) AS r FROM hours WHERE hour >= ? AND hour <= ?`, from, to).toArray() as Row[]) {
+      const rec = hourRecordOf(r.hour as number, r.r as unknown as Uint8Array);
+      if (rec !== null) out.set(r.hour as number, rec);
+    }
+    return out;
+  }
+
+  /** One Space's record of a day block: the block's when kept in memory, else its bytes alone. */
+  private slotDay(slot: number, day: number, single: boolean): DayRecord | null {
+    if (!single || this.dayBlocks.has(day)) return this.day(day)?.get(slot) ?? null;
+    const r = this.sql.exec(`SELECT substr(data, ${daySlice(slot).join(", ")}) AS r FROM day_blocks WHERE day = ?`, day).toArray()[0];
+    return r === undefined ? null : dayRecordOf(r.r as unknown as Uint8Array);
+  }
+
+  /** The day of the newest day block on or before `day` (cached). */
+  private dayNumberOnOrBefore(day: number): number | null {
+    if (!this.onOrBefore.has(day)) this.onOrBefore.set(day, (this.sql.exec("SELECT day FROM day_blocks WHERE day <= ? ORDER BY day DESC LIMIT 1", day).toArray()[0]?.day as number | undefined) ?? null);
+    return this.onOrBefore.get(day)!;
+  }
+
+  /** The hours in [from, to] not yet in a day block. */
+  private unrolledFrom(): number {
+    const rolled = this.rolledThrough();
+    return rolled === null ? 0 : (rolled + 1) * 24;
+  }
+
+  /**
+   * One Space's windows, last check, mean latency, first day and regions: from the recent block
+   * and the hour blocks since it (one or two), or, without a recent block (a store's first
+   * hour), from the hour blocks kept.
+   */
+  spaceHistory(slot: number, nowMs: number, single = false): SpaceHistory {
+    const nowHour = Math.floor(nowMs / HOUR_MS);
+    const today = Math.floor(nowMs / DAY_MS);
+    const h: SpaceHistory = { windows: { "24h": empty(), "7d": empty(), "30d": empty(), "90d": empty() }, latency_24h_ms: null, last: null, first_day: null, regions: {} };
+    const unrolled = this.unrolledFrom();
+    const recent = this.recent();
+    const lat = { sum: 0, n: 0 };
+    const firstHour =
+      recent !== null && recent.block.hour < nowHour && recent.block.hour >= nowHour - 24 && unrolled >= (Math.floor(recent.block.hour / 24) - 1) * 24
+        ? this.fromRecent(h, slot, nowHour, today, unrolled, recent, lat)
+        : this.fromHours(h, slot, nowHour, today, unrolled, lat);
+    this.fromDays(h, slot, today, lat, single);
+    if (h.first_day === null && firstHour !== null) h.first_day = Math.floor(firstHour / 24);
+    if (lat.n > 0) h.latency_24h_ms = Math.round(lat.sum / lat.n);
     return h;
-  };
-  const seen = (h: SpaceHistory, at: unknown, outcome: unknown, status: unknown, lat: unknown) => {
-    if (typeof at === "number" && at > 0 && (h.last === null || at > h.last.at)) h.last = { at, outcome: String(outcome), status: status as number | null, latency_ms: lat as number | null };
-  };
-  const regionsSeen = (h: SpaceHistory, regions: Record<string, RegionLast> | undefined) => {
-    for (const [region, last] of Object.entries(regions ?? {})) if (last[0] >= (h.regions[region]?.[0] ?? 0)) h.regions[region] = last;
-  };
-  const firstDay = (h: SpaceHistory, day: number) => {
-    if (h.first_day === null || day < h.first_day) h.first_day = day;
-  };
-  const addLatency = (id: string, sum: number, n: number) => {
-    const l = latency.get(id) ?? [0, 0];
-    latency.set(id, [l[0] + sum, l[1] + n]);
-  };
+  }
 
-  // Running totals at the latest day row, and at the latest row before each window began:
-  // the difference is the window. Point lookups on the (id, day) key, per listed Space
-  // (CROSS JOIN keeps SQLite from scanning every day row instead: 130 ms -> 16 ms at 2,000).
-  const before = (col: string, cut: number) => `COALESCE((SELECT p.${col} FROM days p WHERE p.id = d.id AND p.day < ${cut} ORDER BY p.day DESC LIMIT 1), 0)`;
-  const cols = (name: string, cut: number) => `${before("cum_up", cut)} AS ${name}_up, ${before("cum_total", cut)} AS ${name}_total`;
-  const latest = sql
-    .exec(
-      `SELECT d.id, d.cum_up, d.cum_total, d.last_at, d.last_outcome, d.last_status, d.last_latency, d.regions,
-         (SELECT MIN(f.day) FROM days f WHERE f.id = s.id) AS first_day,
-         ${cols("w7", today - 6)}, ${cols("w30", today - 29)}, ${cols("w90", today - (HISTORY_DAYS - 1))}
-       FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day = (SELECT MAX(m.day) FROM days m WHERE m.id = s.id)${only === null ? "" : " AND s.id = ?"}`,
-      ...(only === null ? [] : [only]),
-    )
-    .toArray() as Row[];
-  for (const r of latest) {
-    const h = get(r.id as string);
-    const upTo = (name: string): [number, number] => [(r.cum_up as number) - (r[`${name}_up`] as number), (r.cum_total as number) - (r[`${name}_total`] as number)];
-    add(h.windows["7d"], ...upTo("w7"));
-    add(h.windows["30d"], ...upTo("w30"));
-    add(h.windows["90d"], ...upTo("w90"));
-    seen(h, r.last_at, r.last_outcome, r.last_status, r.last_latency);
-    if (r.regions !== null) regionsSeen(h, JSON.parse(r.regions as string) as Record<string, RegionLast>);
-    firstDay(h, r.first_day as number);
+  /** The recent block's figures, with the hours since it added (and those that left the 24 hours taken out). Returns the first hour with checks not rolled up. */
+  private fromRecent(h: SpaceHistory, slot: number, nowHour: number, today: number, unrolled: number, recent: { block: RecentBlock; regions: RegionBlock | null }, lat: { sum: number; n: number }): number | null {
+    const R = recent.block;
+    const r = R.get(slot);
+    const dayA = Math.floor(R.hour / 24);
+    let first: number | null = null;
+    if (r !== null) {
+      h.windows["24h"].up += r.w23.up;
+      h.windows["24h"].total += r.w23.total;
+      // Not rolled up yet: counted in every day window (they are today's and yesterday's).
+      for (const [part, day] of [[r.prev, dayA - 1], [r.today, dayA]] as const) {
+        if (unrolled > day * 24) continue;
+        for (const [key] of WINDOW_DAYS) {
+          h.windows[key].up += part.up;
+          h.windows[key].total += part.total;
+        }
+        if (day >= today - 1) {
+          lat.sum += part.lat_sum;
+          lat.n += part.lat_n;
+        }
+        if (part.total > 0 && first === null) first = day * 24;
+      }
+      if (r.last !== null) h.last = { at: r.last.at, outcome: r.last.outcome, status: r.last.status, latency_ms: r.last.latency_ms };
+    }
+    // Hours that left the last 24 since the block (when its successor is late), and those after it.
+    for (let hour = R.hour - 22; hour <= nowHour - 24; hour++) {
+      const c = this.hour(hour)?.counts(slot) ?? null;
+      if (c === null) continue;
+      h.windows["24h"].up -= c[0];
+      h.windows["24h"].total -= c[1];
+    }
+    for (let hour = R.hour + 1; hour <= nowHour; hour++) {
+      const block = this.hour(hour);
+      const c = block?.counts(slot) ?? null;
+      if (c !== null) {
+        h.windows["24h"].up += c[0];
+        h.windows["24h"].total += c[1];
+        if (hour >= unrolled) {
+          for (const [key] of WINDOW_DAYS) {
+            h.windows[key].up += c[0];
+            h.windows[key].total += c[1];
+          }
+          if (Math.floor(hour / 24) >= today - 1) {
+            lat.sum += c[2];
+            lat.n += c[3];
+          }
+          if (c[1] > 0 && first === null) first = hour;
+        }
+        const last = block!.get(slot)!.last;
+        if (last !== null && (h.last === null || last.at > h.last.at)) h.last = { at: last.at, outcome: last.outcome, status: last.status, latency_ms: last.latency_ms };
+      }
+      this.addRegions(h, this.regions(hour), slot);
+    }
+    this.addRegions(h, recent.regions, slot);
+    return first;
   }
-  const recent = `SELECT d.id, d.hours, d.lat_sum, d.lat_n FROM spaces s CROSS JOIN days d WHERE d.id = s.id AND d.day >= ? AND d.hours <> '{}'${only === null ? "" : " AND s.id = ?"}`;
-  // Day rows written before the daily roll-up carry their hours (and latency) themselves.
-  for (const r of sql.exec(recent, today - 1, ...(only === null ? [] : [only])).toArray() as Row[]) {
-    const h = get(r.id as string);
-    for (const [key, [up, total]] of Object.entries(JSON.parse(r.hours as string) as Record<string, [number, number]>)) {
-      const age = nowHour - Number(key);
-      if (age >= 0 && age < 24) {
-        add(h.windows["24h"], up, total);
-        add(h.hours[23 - age]!, up, total);
+
+  private addRegions(h: SpaceHistory, regions: RegionBlock | null, slot: number): void {
+    if (regions === null) return;
+    for (const [region, r] of Object.entries(regions.get(slot))) {
+      if (r.at >= (h.regions[region]?.[0] ?? 0)) h.regions[region] = [r.at, r.outcome, r.status, r.latency_ms];
+    }
+  }
+
+  /** The same from the hour blocks kept (no recent block yet). Returns the first hour with checks not rolled up. */
+  private fromHours(h: SpaceHistory, slot: number, nowHour: number, today: number, unrolled: number, lat: { sum: number; n: number }): number | null {
+    let firstHour: number | null = null;
+    const regionsKept = this.regions(nowHour) !== null || this.regions(nowHour - 1) !== null;
+    for (let age = 0; age < KEEP_HOURS; age++) {
+      const hour = nowHour - age;
+      // Past 24 hours only what is still needed: hours not rolled up, the last check, regions.
+      if (age >= 24 && hour < unrolled && h.last !== null && !regionsKept) break;
+      const block = this.hour(hour);
+      const c = block?.counts(slot) ?? null;
+      if (c !== null) {
+        const [up, total, latency, n] = c;
+        if (age < 24) {
+          h.windows["24h"].up += up;
+          h.windows["24h"].total += total;
+        }
+        if (hour >= unrolled) {
+          const dayAge = today - Math.floor(hour / 24);
+          for (const [key, days] of WINDOW_DAYS) {
+            if (dayAge < days) {
+              h.windows[key].up += up;
+              h.windows[key].total += total;
+            }
+          }
+          if (dayAge <= 1) {
+            lat.sum += latency;
+            lat.n += n;
+          }
+          if (total > 0) firstHour = hour;
+        }
+        if (h.last === null && block!.lastAt(slot) !== null) {
+          const r = block!.get(slot)!.last!;
+          h.last = { at: r.at, outcome: r.outcome, status: r.status, latency_ms: r.latency_ms };
+        }
+      }
+      this.addRegions(h, this.regions(hour), slot);
+    }
+    return firstHour;
+  }
+
+  /** Completed days: running totals at the newest rolled day, less those before each window; yesterday's latency; the oldest day with checks. */
+  private fromDays(h: SpaceHistory, slot: number, today: number, lat: { sum: number; n: number }, single: boolean): void {
+    const rolled = this.rolledThrough();
+    const at = (day: number | null) => (day === null ? null : this.slotDay(slot, day, single));
+    if (rolled !== null) {
+      const latestDay = this.dayNumberOnOrBefore(rolled);
+      const latest = at(latestDay);
+      if (latest !== null) {
+        for (const [key, days] of WINDOW_DAYS) {
+          const before = at(this.dayNumberOnOrBefore(today - days));
+          h.windows[key].up += latest.cum_up - (before?.cum_up ?? 0);
+          h.windows[key].total += latest.cum_total - (before?.cum_total ?? 0);
+        }
+        const yesterday = rolled >= today - 1 && this.dayNumberOnOrBefore(today - 1) === today - 1 ? at(today - 1) : null;
+        if (yesterday !== null) {
+          lat.sum += yesterday.lat_sum;
+          lat.n += yesterday.lat_n;
+        }
+        const k = oldestSeen(latest.seen, HISTORY_DAYS - (today - latestDay!));
+        if (k !== null) h.first_day = latestDay! - k;
       }
     }
-    addLatency(r.id as string, r.lat_sum as number, r.lat_n as number);
   }
-  // Hour rows: the last 24-48 hours. Rolled ones are in the day rows' totals already.
-  for (const r of sql.exec("SELECT hour, data, rolled FROM hour_acc").toArray() as Row[]) {
-    const hour = r.hour as number;
-    const age = nowHour - hour;
-    const dayAge = today - Math.floor(hour / 24);
-    const open = r.rolled === 0;
-    for (const [id, a] of Object.entries(JSON.parse(r.data as string) as Record<string, Acc>)) {
-      if (only !== null && id !== only) continue;
-      const h = get(id);
-      if (open && dayAge < 7) add(h.windows["7d"], a[0], a[1]);
-      if (open && dayAge < 30) add(h.windows["30d"], a[0], a[1]);
-      if (open && dayAge < HISTORY_DAYS) add(h.windows["90d"], a[0], a[1]);
-      if (age >= 0 && age < 24) {
-        add(h.windows["24h"], a[0], a[1]);
-        add(h.hours[23 - age]!, a[0], a[1]);
-      }
-      addLatency(id, a[2], a[3]);
-      seen(h, a[4], a[5], a[6], a[7]);
-      regionsSeen(h, a[8]);
-      if (open && a[1] > 0) firstDay(h, Math.floor(hour / 24));
+
+  /** The 24 hourly uptime bars of a Space, oldest first, the current hour last (cards and a Space's page). */
+  hourBars(slot: number, nowMs: number, single = false): Window[] {
+    const nowHour = Math.floor(nowMs / HOUR_MS);
+    const records = single ? this.slotHours(slot, nowHour - 23, nowHour) : null;
+    return Array.from({ length: 24 }, (_, i) => {
+      const hour = nowHour - 23 + i;
+      const r = records === null ? this.hour(hour)?.get(slot) ?? null : records.get(hour) ?? null;
+      return r === null ? empty() : { up: r.up, total: r.total };
+    });
+  }
+
+  /**
+   * The last HISTORY_DAYS days as bars, oldest first, for the Spaces in `slots`: rolled-up
+   * days from the day blocks' bars (4 bytes a Space a day), then the hours not rolled up yet.
+   * A Space's page reads its own bars with SQL (substr); a page of cards reads the 90 days'
+   * bars once, and keeps them (they never change).
+   */
+  dailyBars(slots: number[], nowMs: number): Map<number, Window[]> {
+    const today = Math.floor(nowMs / DAY_MS);
+    const first = today - (HISTORY_DAYS - 1);
+    const out = new Map<number, Window[]>(slots.map((s) => [s, Array.from({ length: HISTORY_DAYS }, empty)]));
+    if (slots.length === 0) return out;
+    const add = (slot: number, day: number, bar: { up: number; total: number } | null) => {
+      if (bar === null || day < first) return;
+      const w = out.get(slot)![day - first]!;
+      w.up += bar.up;
+      w.total += bar.total;
+    };
+    if (slots.length === 1) {
+      const slot = slots[0]!;
+      // The offsets are integers computed here (never input), written into the SQL.
+      for (const r of this.sql.exec(`SELECT day, substr(bars, ${barSlice(slot).join(", ")}) AS b FROM day_blocks WHERE day >= ?`, first).toArray() as Row[]) add(slot, r.day as number, barOf(r.b as unknown as Uint8Array, slot, false));
+    } else {
+      const missing = this.sql.exec("SELECT day FROM day_blocks WHERE day >= ?", first).toArray().map((r) => r.day as number).filter((d) => !this.bars.has(d));
+      if (missing.length > 0) for (const r of this.sql.exec("SELECT day, bars FROM day_blocks WHERE day >= ? AND day <= ?", Math.min(...missing), Math.max(...missing)).toArray() as Row[]) this.bars.set(r.day as number, blob(r.bars));
+      for (const [day, bars] of this.bars) if (day >= first) for (const slot of slots) add(slot, day, barOf(bars, slot));
     }
+    const unrolled = this.unrolledFrom();
+    for (let hour = Math.max(unrolled, first * 24); hour <= Math.floor(nowMs / HOUR_MS); hour++) {
+      const block = this.hour(hour);
+      if (block === null) continue;
+      for (const slot of slots) {
+        const c = block.counts(slot);
+        if (c !== null) add(slot, Math.floor(hour / 24), { up: c[0], total: c[1] });
+      }
+    }
+    return out;
   }
-  for (const [id, [sum, n]] of latency) if (n > 0) get(id).latency_24h_ms = Math.round(sum / n);
-  return out;
+
+  /** The last 24 clock hours of a Space's latency (median, slowest, failed checks), oldest first. */
+  chart(slot: number, nowMs: number, single = false): HourLatency[] {
+    const nowHour = Math.floor(nowMs / HOUR_MS);
+    let ring: LogRow[] | null = null;
+    const records = single ? this.slotHours(slot, nowHour - 23, nowHour) : null;
+    return Array.from({ length: 24 }, (_, i) => {
+      const hour = nowHour - 23 + i;
+      const r = records === null ? this.hour(hour)?.get(slot) ?? null : records.get(hour) ?? null;
+      if (r === null) return { hour: hour * HOUR_MS, checks: 0, failed: 0, p50_ms: null, max_ms: null };
+      let p50 = r.p50;
+      if (p50 === null && r.lat_n > 0) {
+        // Not closed yet: the median from the ring, which still holds the hour.
+        ring ??= ringSince(this.sql, (nowHour - 2) * HOUR_MS, this.ring);
+        p50 = medianIn(ring, slot, hour * HOUR_MS, (hour + 1) * HOUR_MS);
+      }
+      return { hour: hour * HOUR_MS, checks: r.checks, failed: r.failed, p50_ms: p50, max_ms: r.lat_max };
+    });
+  }
+
+  /** A Space's last checks (at most 50, the last 48 hours), newest first. */
+  recentChecks(slot: number, nowMs: number): LoggedCheck[] {
+    const nowHour = Math.floor(nowMs / HOUR_MS);
+    const oldestOpen = (this.sql.exec("SELECT MIN(hour) AS h FROM hours WHERE closed = 0").toArray()[0]?.h as number | null) ?? nowHour;
+    const from = Math.max(oldestOpen, nowHour - Math.floor(RING_SLOTS / 60) + 1) * HOUR_MS;
+    const open = ringSince(this.sql, from, this.ring);
+    return recentChecks(this.sql, slot, open, from, (nowHour - KEEP_HOURS + 1) * HOUR_MS);
+  }
+
+  /** The answered share of checks: for /metrics and badges, windows are ratios. */
+  static ratio(w: Window): number | null {
+    return w.total === 0 ? null : Math.round((w.up / w.total) * 100_000) / 100_000;
+  }
 }
 
-/**
- * One bar per day for the last HISTORY_DAYS days, oldest first (the status page's 90-day
- * chart), for the Spaces in `ids`: rolled-up days plus the hours not rolled up yet.
- */
-export function readDailyBars(sql: SqlLike, nowMs: number, ids: string[]): Map<string, Window[]> {
-  const today = Math.floor(nowMs / DAY_MS);
-  const first = today - (HISTORY_DAYS - 1);
-  const out = new Map<string, Window[]>();
-  const bar = (id: string, day: number): Window | undefined => {
-    if (day < first || day > today) return undefined;
-    let bars = out.get(id);
-    if (bars === undefined) {
-      bars = Array.from({ length: HISTORY_DAYS }, () => ({ up: 0, total: 0 }));
-      out.set(id, bars);
-    }
-    return bars[day - first];
-  };
-  // Only the Spaces asked for (a status page draws bars for at most a few dozen): 90 rows each.
-  const wanted = new Set(ids);
-  const query = "SELECT d.id, d.day, d.up, d.total FROM json_each(?) j CROSS JOIN days d WHERE d.id = j.value AND d.day >= ?";
-  for (const r of sql.exec(query, JSON.stringify(ids), first).toArray() as Row[]) {
-    const b = bar(r.id as string, r.day as number);
-    if (b !== undefined) {
-      b.up += r.up as number;
-      b.total += r.total as number;
-    }
-  }
-  for (const r of sql.exec("SELECT hour, data FROM hour_acc WHERE rolled = 0").toArray() as Row[]) {
-    const day = Math.floor((r.hour as number) / 24);
-    for (const [id, a] of Object.entries(JSON.parse(r.data as string) as Record<string, Acc>)) {
-      if (!wanted.has(id)) continue;
-      const b = bar(id, day);
-      if (b !== undefined) {
-        b.up += a[0];
-        b.total += a[1];
-      }
-    }
-  }
-  return out;
-}
+export { answered };
+export type { RegionLatest };

@@ -1,11 +1,11 @@
-// What the status page and /metrics read of the pinger in one call: the report (report.ts),
-// running totals, today's usage, and for the Spaces drawn as cards their uptime bars and
-// hourly latency chart. Read from storage only; assembled here, not in the store's class.
+// What the status page reads of the pinger in one call: a page of Spaces (problems first, as
+// GET /v1/spaces pages them) with the counts by state, running totals and today's usage, and
+// for the Spaces drawn as cards their uptime bars and hourly latency chart. Read from storage
+// for the page's Spaces only; assembled here, not in the store's class.
 import type { UsageReport } from "../../shared/usage.js";
-import { hourly, readRecentChecks, type HourLatency } from "./check-log.js";
-import { readDailyBars, type Window } from "./history.js";
-import type { PingTotals, SpaceLedger, TickSummary } from "./ledger.js";
-import { buildSpacesReport, type ReportExtras, type SpacesBody } from "./report.js";
+import type { HourLatency, Window } from "./history.js";
+import type { ListStatus, PingTotals, SpaceLedger, TickSummary } from "./ledger.js";
+import { buildSpacesReport, statuses, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
 
 export interface SpacesOverview extends SpacesBody {
   /** For the Spaces drawn as cards: uptime bars and the hourly latency chart. */
@@ -16,7 +16,7 @@ export interface SpacesOverview extends SpacesBody {
 }
 
 /**
- * The Spaces that get a card, in the order they are drawn: all of them while the list has at
+ * The Spaces that get a card, in the order they are drawn: all of them while the page has at
  * most `limit`; beyond that only those not up (at most `limit`), the rest get a table row.
  * The status page asks for `limit` and draws by the same rule.
  */
@@ -24,13 +24,42 @@ export function cardedSpaces<T extends { state: string }>(all: T[], limit: numbe
   return all.length > limit ? all.filter((s) => s.state !== "up").slice(0, limit) : all;
 }
 
-/** `cards`: how many Spaces may get bars (0: none, as /metrics asks). */
-export function buildOverview(ledger: SpaceLedger, now: number, extras: ReportExtras, cards: number, usage: UsageReport): SpacesOverview {
-  const { history, ...body } = buildSpacesReport(ledger, now, extras);
-  const carded = cards === 0 ? [] : cardedSpaces(body.spaces, cards).map((s) => s.id);
-  const days = readDailyBars(ledger.sql, now, carded);
-  const checks = readRecentChecks(ledger.sql, now, carded);
+/** `page`: how many Spaces after `cursor`; `cards`: how many of them may get bars (0: none). */
+export function buildOverview(ledger: SpaceLedger, now: number, extras: ReportExtras, page: { limit: number; cursor: string | null; cards: number }, usage: UsageReport): SpacesOverview {
+  const body = buildSpacesReport(ledger, now, extras, page.limit, page.cursor);
+  const carded = page.cards === 0 ? [] : cardedSpaces(body.spaces, page.cards);
   const bars: SpacesOverview["bars"] = {};
-  for (const id of carded) bars[id] = { hours: history.get(id)?.hours ?? [], days: days.get(id) ?? [], latency: hourly(checks.get(id) ?? [], now) };
+  if (carded.length > 0) {
+    const listed = carded.map((s) => ledger.space(s.id)!).filter((l) => l !== null);
+    const days = ledger.history.dailyBars(listed.map((l) => l.slot), now);
+    for (const { status, slot } of statuses(ledger, listed, now, extras)) {
+      bars[status.id] = { hours: ledger.history.hourBars(slot, now), days: days.get(slot) ?? [], latency: ledger.history.chart(slot, now) };
+    }
+  }
   return { ...body, bars, totals: ledger.getMeta<TickSummary>("last_tick")?.totals ?? null, usage };
+}
+
+
+/** What /metrics reads of the pinger: a part of the Spaces (in the list's order), and with the first part the pinger's own figures. */
+export interface SpacesMetrics {
+  /** 1-based; `parts` at the current list's size. */
+  part: number;
+  parts: number;
+  spaces: SpacesBody["spaces"];
+  /** The first part only (each series once across the parts). */
+  pinger: { totals: PingTotals | null; last_tick: SpacesBody["last_tick"]; config_errors: number; usage: UsageReport } | null;
+}
+
+export function buildMetricsPart(ledger: SpaceLedger, now: number, extras: ReportExtras, part: number, size: number, usage: () => UsageReport): SpacesMetrics {
+  const total = Object.values(ledger.counts()).reduce((a, b) => a + b, 0);
+  const parts = Math.max(1, Math.ceil(total / size));
+  const spaces = statuses(ledger, ledger.byPos((part - 1) * size, size), now, extras).map((x) => x.status);
+  const last = ledger.getMeta<TickSummary>("last_tick");
+  const list = ledger.getMeta<ListStatus>("list");
+  return {
+    part,
+    parts,
+    spaces,
+    pinger: part === 1 ? { totals: last?.totals ?? null, last_tick: tickBody(last), config_errors: list?.invalid ?? 0, usage: usage() } : null,
+  };
 }

@@ -8,7 +8,8 @@ import { SubrequestBudget } from "./budget.js";
 import { readStage, restartSpace, type HfContext } from "./hf.js";
 import { pingSpace } from "./ping.js";
 import { ObjectMeter } from "../usage/tally.js";
-import type { HfCheck, PlannedSpace, ShardOrder, ShardReport, SpaceCheck } from "./types.js";
+import type { HfCheck, PlannedSpace, ShardOrder, ShardReport, ShardWire, ShardWireReport, SpaceCheck } from "./types.js";
+import { readOrder, writeReport } from "./wire.js";
 
 interface HfEnv {
   HF_TOKEN?: string;
@@ -57,13 +58,15 @@ export class PingShard extends DurableObject<Env> {
   private limiter: Limiter | null = null;
   private readonly meter = new ObjectMeter("PingShard");
 
-  async run(order: ShardOrder): Promise<ShardReport> {
+  /** One shard of a tick: its order and report cross as JSON text (wire.ts). */
+  async run(wire: ShardWire): Promise<ShardWireReport> {
     this.meter.request("rpc");
+    const order: ShardOrder = { run_id: wire.run_id, spaces: readOrder(wire), settings: wire.settings };
     if (this.limiter?.max !== order.settings.in_flight) this.limiter = new Limiter(order.settings.in_flight);
     const report = await runShard(order, this.limiter, (this.env as Env & HfEnv).HF_TOKEN);
     this.meter.subrequests(report.subrequests);
     // In memory from the call to the answer: waiting on Spaces is billed as duration.
     this.meter.duration(report.finished_at - report.started_at);
-    return { ...report, usage: this.meter.tally.take() };
+    return writeReport({ ...report, usage: this.meter.tally.take() });
   }
 }

@@ -14,12 +14,13 @@ import { UsageHub } from "../usage/hub.js";
 import { countedKv } from "../usage/kv.js";
 import type { UsageDelta } from "../usage/tally.js";
 import { SpaceLedger, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
-import { refreshList } from "./list.js";
-import { buildOverview, type SpacesOverview } from "./overview.js";
+import { ListRefresh } from "./list.js";
+import { buildMetricsPart, buildOverview, type SpacesMetrics, type SpacesOverview } from "./overview.js";
 import { PingbackBook } from "./pingbacks.js";
 import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
 import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.js";
-import { buildSpaceDetail, type SpaceDetail } from "./space-detail.js";
+import { buildSpaceDetail, buildSpaceStatus, type SpaceDetail } from "./space-detail.js";
+import { publicSpacesReport } from "../spaces/public-report.js";
 import { durableSql } from "./sql.js";
 import { runTick, type PlanOptions, type TickOutcome, type TickPlan, type TickStore } from "./tick.js";
 import type { SpaceCheck } from "./types.js";
@@ -31,6 +32,8 @@ const log = (level: string, msg: string, fields: object) => console.log(JSON.str
 export class SpaceStore extends DurableObject<Env> {
   private readonly ledger: SpaceLedger;
   private readonly pingbacks: PingbackBook;
+  /** The Space list from KV, a changed one put in force a slice a tick (list.ts). */
+  private readonly list: ListRefresh;
   private readonly windows: MaintenanceBook;
   private readonly startedAt = Date.now();
   /** The account's usage today, the governor and the forecast alerts (workers/usage/). */
@@ -46,6 +49,7 @@ export class SpaceStore extends DurableObject<Env> {
     this.ledger = new SpaceLedger(durableSql(ctx.storage.sql));
     this.hub = new UsageHub(this.ledger.getMeta<{ usage?: StoredUsage }>("last_tick")?.usage);
     this.pingbacks = new PingbackBook(this.ledger);
+    this.list = new ListRefresh(this.ledger);
     this.windows = new MaintenanceBook(this.ledger);
     // A store with Spaces to check always has its watch set, even if no cron ever fired.
     void ctx.blockConcurrencyWhile(async () => {
@@ -97,7 +101,7 @@ export class SpaceStore extends DurableObject<Env> {
   }
 
   private async plan(tickMs: number, opts: PlanOptions): Promise<TickPlan> {
-    const list = await refreshList(countedKv(this.env.SPACES, this.hub.meter.tally, "spaces"), this.ledger, Date.now());
+    const list = await this.list.step(countedKv(this.env.SPACES, this.hub.meter.tally, "spaces"), Date.now());
     if (list.removed !== undefined && list.removed.length > 0) this.pingbacks.forget(list.removed.map((r) => r.id));
     // No await from here on: the window is read and written in one go.
     const window = this.ledger.claimWindow(tickMs, opts.interval_s * 1000);
@@ -119,7 +123,7 @@ export class SpaceStore extends DurableObject<Env> {
       return "late";
     }
     if (source === "cron" && since !== null) {
-      this.ledger.write("DELETE FROM meta WHERE key = 'cron_late_since'");
+      this.ledger.deleteMeta("cron_late_since");
       return "back";
     }
     return null;
@@ -174,19 +178,28 @@ export class SpaceStore extends DurableObject<Env> {
     return removed === null ? null : describeWindow(removed, Date.now());
   }
 
-  report(): SpacesBody {
+  /**
+   * GET /v1/spaces, a page: `limit` Spaces after `cursor`, problems first. As the JSON text a
+   * viewer gets (URLs and errors redacted here, spaces/public-report.ts): the Worker passes it on.
+   */
+  report(limit: number, cursor: string | null): string {
     this.used("rpc");
-    const { history: _, ...body } = buildSpacesReport(this.ledger, Date.now(), this.reportExtras());
-    return body;
+    return JSON.stringify(publicSpacesReport(buildSpacesReport(this.ledger, Date.now(), this.reportExtras(), limit, cursor)));
   }
 
   /**
-   * The report plus running totals and usage, and the uptime bars (24 hourly, 90 daily) and
-   * latency chart of at most `cards` Spaces the status page draws as cards (/metrics asks for none).
+   * The status page's page of Spaces plus running totals and usage, and the uptime bars (24
+   * hourly, 90 daily) and latency chart of at most `page.cards` Spaces it draws as cards.
    */
-  overview(cards: number): SpacesOverview {
+  overview(page: { limit: number; cursor: string | null; cards: number }): SpacesOverview {
     this.used("rpc");
-    return buildOverview(this.ledger, Date.now(), this.reportExtras(), cards, this.currentUsage());
+    return buildOverview(this.ledger, Date.now(), this.reportExtras(), page, this.currentUsage());
+  }
+
+  /** /metrics: the Spaces of one part (`size` a part, in the list's order), with the pinger's own figures in the first. */
+  metrics(part: number, size: number): SpacesMetrics {
+    this.used("rpc");
+    return buildMetricsPart(this.ledger, Date.now(), this.reportExtras(), part, size, () => this.currentUsage());
   }
 
   /** One Space's detail page; null when no listed Space has that id. Reads that Space's rows only. */
@@ -198,11 +211,11 @@ export class SpaceStore extends DurableObject<Env> {
   /** One Space's status (a badge), or null when no listed Space has that id. */
   spaceStatus(id: string): SpacesBody["spaces"][number] | null {
     this.used("rpc");
-    return buildSpacesReport(this.ledger, Date.now(), this.reportExtras(), id).spaces[0] ?? null;
+    return buildSpaceStatus(this.ledger, Date.now(), this.reportExtras(), id);
   }
 
   private reportExtras(): ReportExtras {
-    return { windows: this.windows.all(), listed: this.listedWindows(Date.now()), pingbackAt: (id) => this.pingbacks.lastAt(id), governor: this.hub.book.governorView() };
+    return { windows: this.windows.all(), listed: this.listedWindows(Date.now()), pingbackAt: (id) => this.pingbacks.lastAt(id), governor: this.hub.book.governorView(), applying: this.list.progress() };
   }
 
   /** `usage`: the Alerter's counts, riding on its regular call. */

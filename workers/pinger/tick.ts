@@ -14,6 +14,7 @@ import { alerter, pingShard } from "../objects.js";
 import { cronSignals, spaceSignals, type AlertSignal } from "../alerts/signals.js";
 import type { PlannedSpace, ShardReport, ShardSettings, SpaceCheck } from "./types.js";
 import { mergeDelta, type UsageDelta } from "../usage/tally.js";
+import { orderText, readReport } from "./wire.js";
 import type { Plan } from "../../shared/usage.js";
 
 export interface PlanOptions {
@@ -68,7 +69,7 @@ export interface TickStore {
 async function runJobs(env: Env, tickIso: string, jobs: ShardJob[], ss: ShardSettings): Promise<{ reports: ShardReport[]; lost: number }> {
   const runs = await Promise.allSettled(
     // With regions, the region is in the job's name and its object's location hint.
-    jobs.map((job) => pingShard(env, job.name, job.region).run({ run_id: `${tickIso}/${job.name}`, spaces: job.spaces, settings: ss })),
+    jobs.map(async (job) => readReport(await pingShard(env, job.name, job.region).run({ run_id: `${tickIso}/${job.name}`, spaces: orderText(job.spaces), settings: ss }))),
   );
   const reports: ShardReport[] = [];
   let lost = 0;

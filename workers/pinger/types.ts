@@ -11,6 +11,8 @@ export interface PlannedSpace {
   slot_key: string;
   /** HF id and the times kept in storage; null when the Space is not known to be on HF. */
   hf: { id: string; stage_at: number | null; restart_at: number | null } | null;
+  /** The Space's config as the store keeps it (JSON): the order is written from it (wire.ts). */
+  text?: string;
 }
 
 /** Per-shard settings, from PingerSettings. */
@@ -71,6 +73,21 @@ export interface SpaceCheck {
   regions?: RegionResult[];
   /** Set by the store: checked inside a maintenance window (recorded, left out of uptime). */
   maintenance?: boolean;
+}
+
+/**
+ * An order and a report as they cross RPC: the Spaces and the results as JSON text. A string
+ * crosses as one copy; an object graph of a thousand Spaces costs the sender and the receiver
+ * a few milliseconds of serialising each (the Free plan allows 10).
+ */
+export interface ShardWire {
+  run_id: string;
+  spaces: string;
+  settings: ShardSettings;
+}
+
+export interface ShardWireReport extends Omit<ShardReport, "results"> {
+  results: string;
 }
 
 export interface ShardReport {

@@ -1,16 +1,22 @@
 // Read endpoints of the pinger (/v1/spaces follows STATUS_PAGE, like the status page):
-//   GET /v1/spaces          every Space's state, last check, latency, uptime, last error, HF stage; config errors
+//   GET /v1/spaces          a page of Spaces (?limit=&cursor=, problems first): state, last check, latency,
+//                           uptime, last error, HF stage; counts by state; config errors
 //   GET /v1/pinger/health   200 while ticks complete (status cron_late while the pinger's own
 //                           alarm runs them); 503 when none has for two intervals (for an outside monitor)
 import { Hono } from "hono";
+import { SpacesQuerySchema } from "../../shared/api.js";
+import { valid } from "../http/body.js";
 import { cronLateMs, readPingerSettings } from "../pinger/settings.js";
 import { spaceStore as store } from "../objects.js";
 import { viewerOnly } from "../status/access.js";
-import { publicSpacesReport } from "./public-report.js";
 
 export const spaceRoutes = new Hono<{ Bindings: Env }>();
 
-spaceRoutes.get("/v1/spaces", viewerOnly, async (c) => c.json(publicSpacesReport(await store(c.env).report())));
+// The store answers the page as the JSON a viewer gets (redacted there): passed on untouched.
+spaceRoutes.get("/v1/spaces", viewerOnly, async (c) => {
+  const query = valid(SpacesQuerySchema, c.req.query(), "invalid_query", "(query)");
+  return c.body(await store(c.env).report(query.limit, query.cursor ?? null), 200, { "content-type": "application/json; charset=utf-8" });
+});
 
 spaceRoutes.get("/v1/pinger/health", async (c) => {
   const settings = readPingerSettings(c.env);

@@ -2,7 +2,7 @@
 // latency per hour over 24 h (p50 as a line, max as light bars, hours with failures marked
 // in red) and a GPU's VRAM used over 24 h. Each is one role="img" element whose label says
 // in words what the drawing shows, so neither colour nor sight is needed to read it.
-import type { HourLatency } from "../pinger/check-log.js";
+import type { HourLatency } from "../pinger/history.js";
 
 const HOUR_MS = 3_600_000;
 const hh = (ms: number) => new Date(ms).toISOString().slice(11, 13) + ":00";

@@ -1,11 +1,15 @@
-// How much the status page draws, so it stays small and cheap with long lists.
+// How much a page or a scrape draws, so each fits one invocation's CPU with any list's size:
+// the cost of a read follows these numbers, never the number of Spaces or days kept.
 
-/** Beyond this many Spaces, only those not up get a card with uptime bars; the rest a table row. */
+/** Beyond this many Spaces on a page, only those not up get a card with uptime bars (at most this many); the rest a table row. */
 export const FULL_CARDS = 60;
+/** Spaces per status page (problems first; the page links to the next). */
+export const PAGE_ROWS = 100;
+/** Spaces per /metrics part (/metrics?part=2, ...: one scrape target each past the first). */
+export const METRICS_PART = 500;
 /** Per pool, at most this many hosts and worker rows (stale ones first); the snapshot API has all. */
 export const MAX_HOSTS = 40;
 export const MAX_WORKER_ROWS = 200;
-
 /** Closed incidents the main page lists (a detail page lists its subject's). */
 export const HISTORY_SHOWN = 20;
 /** Closed incidents a detail page lists. */

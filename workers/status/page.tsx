@@ -15,8 +15,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function countsOf(o: Overview, overdueS: number) {
   const tick = o.spaces.last_tick;
   return {
-    down: o.spaces.spaces.filter((s) => s.state === "down").length,
-    degraded: o.spaces.spaces.filter((s) => s.state === "degraded").length,
+    // Every page's, not only this page's Spaces.
+    down: o.spaces.counts.down,
+    degraded: o.spaces.counts.degraded,
     staleWorkers: o.pools.reduce((n, p) => n + p.snapshot.counts.workers.stale, 0),
     // Never ticked is not "overdue": the page says the pinger has not ticked yet.
     overdue: tick !== null && o.now - Date.parse(tick.finished_at) > overdueS * 1000,
@@ -55,7 +56,7 @@ function Summary(props: { o: Overview; overdueS: number }) {
   );
 }
 
-export function StatusPage(props: { o: Overview; title: string; overdueS: number }) {
+export function StatusPage(props: { o: Overview; title: string; overdueS: number; token?: string | null }) {
   const { o } = props;
   const { problems, tone } = problemsOf(o, props.overdueS);
   return (
@@ -64,7 +65,7 @@ export function StatusPage(props: { o: Overview; title: string; overdueS: number
       <GovernorNotice usage={o.spaces.usage} />
       <OpenIncidents open={o.incidents.open} now={o.now} />
       <MaintenanceView windows={o.spaces.maintenance} />
-      <SpacesView data={o.spaces} now={o.now} />
+      <SpacesView data={o.spaces} now={o.now} token={props.token ?? null} />
       <PoolsView pools={o.pools} windows={o.spaces.maintenance} />
       <IncidentHistory recent={o.incidents.recent.slice(0, HISTORY_SHOWN)} total={o.incidents.closed_total} />
     </Layout>

@@ -4,8 +4,7 @@
 import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
 import { cardedSpaces, type SpacesOverview } from "../pinger/overview.js";
-import type { HourLatency } from "../pinger/check-log.js";
-import type { Window } from "../pinger/history.js";
+import type { HourLatency, Window } from "../pinger/history.js";
 import { UptimeBars } from "./bars.js";
 import { LatencyChart } from "./charts.js";
 import { MaintenanceNote } from "./maintenance-view.js";
@@ -133,7 +132,27 @@ function CompactRows(props: { rows: SpaceStatusBody[] }) {
   );
 }
 
-export function SpacesView(props: { data: SpacesOverview; now: number }) {
+/** Where the next page of Spaces is (a private page keeps its ?token= on the link). */
+function Pager(props: { data: SpacesOverview; token: string | null }) {
+  const { page, spaces } = props.data;
+  if (page.next_cursor === null && spaces.length === page.total) return null;
+  const q = (cursor: string) => `?${new URLSearchParams({ cursor, ...(props.token === null ? {} : { token: props.token }) }).toString()}`;
+  return (
+    <nav class="pager" aria-label="More Spaces">
+      <span class="meta">{spaces.length} of {page.total} shown, problems first</span>
+      {" · "}
+      <a href="/">first page</a>
+      {page.next_cursor !== null && (
+        <>
+          {" · "}
+          <a href={q(page.next_cursor)} rel="next">next {page.limit}</a>
+        </>
+      )}
+    </nav>
+  );
+}
+
+export function SpacesView(props: { data: SpacesOverview; now: number; token?: string | null }) {
   const { data, now } = props;
   const all = data.spaces;
   // A long list puts its problems first and keeps the page small (bars cost ~4 KB a Space).
@@ -148,7 +167,7 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
   );
   return (
     <section id="spaces">
-      <h2>Spaces <small>{all.length}</small></h2>
+      <h2>Spaces <small>{data.page?.total ?? all.length}</small></h2>
       {all.length === 0 && <p class="muted">No Spaces listed yet. Put a list in KV (key "spaces") or PUT /v1/admin/spaces.</p>}
       {grouped
         ? groups.map(([group, list]) => {
@@ -161,7 +180,8 @@ export function SpacesView(props: { data: SpacesOverview; now: number }) {
             );
           })
         : body(all)}
-      {data.config_errors.length > 0 && <p class="muted">{data.config_errors.length} entries of the Space list could not be used (see GET /v1/spaces).</p>}
+      {data.page !== undefined && <Pager data={data} token={props.token ?? null} />}
+      {data.list?.invalid > 0 && <p class="muted">{data.list.invalid} entries of the Space list could not be used (see GET /v1/spaces).</p>}
     </section>
   );
 }
