@@ -124,11 +124,15 @@ export function noopSql() {
   return { exec: () => cursor };
 }
 
-/** node:sqlite as the pinger ledger's SqlLike; rows written = SQLite's change count. */
+/**
+ * node:sqlite as the pinger ledger's SqlLike; rows written = SQLite's change count. Refuses
+ * more than 100 bound parameters, as a Durable Object's SQLite does.
+ */
 export function nodeSql(db) {
   const cache = new Map();
   return {
     exec(query, ...params) {
+      if (params.length > 100) throw new Error(`${params.length} bound parameters: a Durable Object's SQLite takes at most 100`);
       if (params.length === 0 && query.trim().split(";").filter((s) => s.trim()).length > 1) {
         db.exec(query);
         return { toArray: () => [], rowsWritten: 0 };
