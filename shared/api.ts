@@ -111,7 +111,7 @@ export const TickSummarySchema = z.object({
 
 /** Spaces on one page of GET /v1/spaces, the status page and /metrics: what fits one invocation's CPU. */
 export const SPACES_PAGE_DEFAULT = 100;
-export const SPACES_PAGE_MAX = 500;
+export const SPACES_PAGE_MAX = 250;
 
 const CursorSchema = z
   .string()
@@ -130,9 +130,12 @@ export const SpacesQuerySchema = z
 /** GET /?cursor= (the status page; other query parameters, such as a campaign tag, are ignored). */
 export const StatusPageQuerySchema = z.object({ cursor: CursorSchema.optional(), token: z.string().optional() });
 
+/** Spaces per /metrics part (/metrics?part=2, ...: one scrape target each past the first): what one invocation renders in a few ms. */
+export const METRICS_PART = 250;
+
 /** GET /metrics?part= */
 export const MetricsQuerySchema = z.object({
-  part: z.coerce.number().int().min(1).max(100).default(1).meta({ description: "Spaces come 500 a part, in the list's order (edge_pulse_metrics_parts says how many); pools, GPUs and the pinger's own series are in part 1" }),
+  part: z.coerce.number().int().min(1).max(100).default(1).meta({ description: `Spaces come ${METRICS_PART} a part, in the list's order (edge_pulse_metrics_parts says how many); pools, GPUs and the pinger's own series are in part 1` }),
   token: z.string().optional(),
 });
 
@@ -191,8 +194,18 @@ export const PoolListSchema = z.object({ pools: z.array(PoolSummarySchema) });
 
 export const PoolEventsSchema = z.object({ pool_id: z.string(), events: z.array(PoolEventSchema) });
 
-/** GET /v2/pools/{id}?state=&host_id= */
-export const SnapshotQuerySchema = z.object({ state: SenderStateSchema.optional(), host_id: SenderIdSchema.optional() }).strict();
+/** Workers a snapshot answers with at most, unless ?limit= asks for fewer or more (up to 2,000). */
+export const SNAPSHOT_PAGE_DEFAULT = 1_000;
+
+/** GET /v2/pools/{id}?state=&host_id=&limit=&cursor= */
+export const SnapshotQuerySchema = z
+  .object({
+    state: SenderStateSchema.optional(),
+    host_id: SenderIdSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(2_000).default(SNAPSHOT_PAGE_DEFAULT).meta({ description: "Workers on the page" }),
+    cursor: z.string().regex(/^[0-9]{1,6}$/, "expected a next_cursor from the previous page").optional().meta({ description: "The previous page's next_cursor" }),
+  })
+  .strict();
 
 /** GET /v2/pools/{id}/events?after=&limit= */
 export const EventsQuerySchema = z

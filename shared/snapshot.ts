@@ -69,6 +69,17 @@ export const PoolSnapshotSchema = z.object({
   forward: ForwardStatusSchema.nullable(),
   /** The heartbeat-sidecar version this edge serves at /heartbeat-sidecar.tgz. */
   edge_sidecar_version: z.string(),
+  /**
+   * Workers come a page at a time (?limit=, default 1,000; ?cursor=): a bigger pool's snapshot
+   * would take more CPU than one Free-plan invocation has. GPUs and hosts are always all there.
+   */
+  page: z
+    .object({
+      limit: z.number(),
+      next_cursor: z.string().nullable().meta({ description: "Pass as ?cursor= for the next workers; null on the last page. Positions: a worker that joins or leaves while you page may be missed or repeated once" }),
+      workers: z.number().meta({ description: "Workers the filter keeps, every page" }),
+    })
+    .optional(),
 });
 export type PoolSnapshot = z.infer<typeof PoolSnapshotSchema>;
 export type SnapshotWorker = z.infer<typeof SnapshotWorkerSchema>;

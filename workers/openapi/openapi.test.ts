@@ -72,7 +72,7 @@ describe("component schemas", () => {
     expect(Object.keys(schemas.GpuReport.properties)).toEqual(expect.arrayContaining(["id", "device_name", "total_vram_bytes", "free_vram_bytes"]));
     expect(hb.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "string" } }]);
     expect(hb.security).toEqual([{ bearer: [] }]);
-    expect(doc.paths["/v2/pools/{id}"].get.parameters.map((p: any) => p.name)).toEqual(["id", "state", "host_id"]);
+    expect(doc.paths["/v2/pools/{id}"].get.parameters.map((p: any) => p.name)).toEqual(["id", "state", "host_id", "limit", "cursor"]);
     expect(schemas.AlertTarget.oneOf ?? schemas.AlertTarget.anyOf).toHaveLength(8); // discord, slack, webhook, teams, telegram, ntfy, pushover, pagerduty
   });
 });

@@ -25,7 +25,7 @@ import { RegistryStore } from "./registry-store.js";
 import { Scheduling } from "./scheduling.js";
 import { EDGE_SIDECAR_VERSION } from "./sidecar-version.js";
 import { PoolAlarm } from "./pool-alarm.js";
-import { buildSnapshot, pageEvents, streamSource, summaryOf, withoutUris, type PoolDetail, type PoolMetrics, type PoolSummary, type SnapshotFilter } from "./snapshot.js";
+import { buildSnapshot, pageEvents, streamSource, summaryOf, withoutUris, type PoolDetail, type PoolMetrics, type PoolSummary, type PoolView, type SnapshotFilter, type SnapshotShape } from "./snapshot.js";
 import { Flusher } from "./volatile.js";
 import { VramHistory } from "./vram-history.js";
 
@@ -170,21 +170,24 @@ export class PoolRegistry extends DurableObject<Env> {
     this.flusher.stop();
   }
 
-  private snapshotNow(poolId: string, filter: SnapshotFilter): PoolSnapshot {
+  private snapshotNow(poolId: string, filter: SnapshotFilter, shape?: SnapshotShape): PoolSnapshot {
     const now = Date.now();
     this.scheduling.settle(this.pool, now);
-    return buildSnapshot(poolId, this.pool, now, filter, this.scheduling, this.forwarder.status(this.pool, now));
+    return buildSnapshot(poolId, this.pool, now, filter, this.scheduling, this.forwarder.status(this.pool, now), shape);
   }
 
-  /** What /metrics and the status page need (snapshot.ts); null for a pool that does not exist. */
-  async metrics(): Promise<PoolMetrics | null> {
+  /**
+   * What /metrics and the status page need (snapshot.ts): the hosts and workers `view` asks for
+   * (stale first), never every worker of a big pool; null for a pool that does not exist.
+   */
+  async metrics(view: PoolView): Promise<PoolMetrics | null> {
     this.used("rpc");
-    return this.poolId === null ? null : { snapshot: withoutUris(this.snapshotNow(this.poolId, {})), counters: this.pool.counters };
+    return this.poolId === null ? null : { snapshot: withoutUris(this.snapshotNow(this.poolId, {}, { view })), counters: this.pool.counters };
   }
 
   /** The pool's page: what metrics() gives, VRAM over 24 h and the latest events. */
-  async details(): Promise<PoolDetail | null> {
-    const m = await this.metrics();
+  async details(view: PoolView): Promise<PoolDetail | null> {
+    const m = await this.metrics(view);
     return m === null ? null : { ...m, vram: this.vram.series(Date.now()), events: pageEvents(this.store) };
   }
 
@@ -193,8 +196,9 @@ export class PoolRegistry extends DurableObject<Env> {
     return this.poolId === null ? null : summaryOf(this.poolId, this.pool);
   }
 
-  snapshot(access: PoolAccess, filter: SnapshotFilter = {}): Promise<Outcome<PoolSnapshot>> {
-    return this.guard("rpc", access, "read", (poolId) => ok(this.snapshotNow(poolId, filter)));
+  /** GET /v2/pools/{id}: the workers come a page at a time (`page`), so a big pool's answer fits one invocation. */
+  snapshot(access: PoolAccess, filter: SnapshotFilter = {}, page: { offset: number; limit: number } = { offset: 0, limit: Infinity }): Promise<Outcome<PoolSnapshot>> {
+    return this.guard("rpc", access, "read", (poolId) => ok(this.snapshotNow(poolId, filter, { page })));
   }
 
   /** The event log after `afterSeq`; with `waitS`, waits up to that long for one (long-poll). */

@@ -38,7 +38,7 @@ poolRoutes.get("/v2/pools/:id", async (c) => {
   const filter: { state?: "fresh" | "stale"; host_id?: string } = {};
   if (query.state !== undefined) filter.state = query.state;
   if (query.host_id !== undefined) filter.host_id = query.host_id;
-  return c.json(unwrap(await pool(c.env, poolId).snapshot(access, filter)));
+  return c.json(unwrap(await pool(c.env, poolId).snapshot(access, filter, { offset: Number(query.cursor ?? 0), limit: query.limit })));
 });
 
 poolRoutes.get("/v2/pools/:id/events", async (c) => {

@@ -2,7 +2,7 @@
 // every host, with each sender's state and age on the edge clock; and the shapes the pages,
 // /metrics and `GET /v2/pools` read from a pool (never a worker URI or a token).
 import type { ForwardStatus, PoolSnapshot, SnapshotGpu, SnapshotHost, SnapshotWorker, LivenessState } from "../../shared/index.js";
-import type { Liveness } from "./entries.js";
+import type { Liveness, WorkerEntry } from "./entries.js";
 import type { LiveSource } from "./live.js";
 import type { PoolState } from "./pool-state.js";
 import { hiveTelemetry, queenBeat } from "./queen-shape.js";
@@ -56,6 +56,32 @@ export interface SnapshotFilter {
   host_id?: string;
 }
 
+/**
+ * Which senders a snapshot spells out (objects are made for those only, whatever the pool's
+ * size): `page` a page of the workers the filter keeps, in the pool's order (GET /v2/pools/{id});
+ * `view` at most so many hosts and workers, stale ones first, and the GPUs of the hosts shown
+ * (the pages), or of every host (`gpus: "all"`: /metrics, which shows no host or worker).
+ */
+export type SnapshotShape = { page: { offset: number; limit: number } } | { view: { hosts: number; workers: number; gpus: "shown" | "all" } };
+
+const ALL: SnapshotShape = { page: { offset: 0, limit: Infinity } };
+
+/** What a page or /metrics asks a pool to spell out. */
+export type PoolView = { hosts: number; workers: number; gpus: "shown" | "all" };
+
+/** Up to `n` of `list` kept by `keep`, stale ones first (both in the pool's order). */
+function staleFirst<T extends { state: string }>(list: Iterable<T>, n: number, keep: (x: T) => boolean): T[] {
+  const stale: T[] = [];
+  const fresh: T[] = [];
+  for (const x of list) {
+    if (!keep(x)) continue;
+    if (x.state === "stale") {
+      if (stale.length < n) stale.push(x);
+    } else if (fresh.length < n) fresh.push(x);
+  }
+  return [...stale, ...fresh].slice(0, n);
+}
+
 function liveness(e: Liveness, now: number) {
   return {
     state: e.state,
@@ -91,37 +117,41 @@ export function vramOf(pool: PoolState): PoolSnapshot["vram"] {
   return vram;
 }
 
-export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling, forward: ForwardStatus | null): PoolSnapshot {
+export function buildSnapshot(poolId: string, pool: PoolState, now: number, filter: SnapshotFilter, scheduling: Scheduling, forward: ForwardStatus | null, shape: SnapshotShape = ALL): PoolSnapshot {
   const drains = scheduling.drains;
   const keep = (state: LivenessState, hostId: string | null) =>
     (filter.state === undefined || filter.state === state) && (filter.host_id === undefined || filter.host_id === hostId);
 
   const workersByHost = new Map<string, number>();
-  const workers: SnapshotWorker[] = [];
+  for (const w of pool.workers.values()) if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
   const counts = pool.counts();
-  for (const w of pool.workers.values()) {
-    if (w.hostId !== null) workersByHost.set(w.hostId, (workersByHost.get(w.hostId) ?? 0) + 1);
-    if (!keep(w.state, w.hostId)) continue;
-    workers.push({
-      ...w.report, host_id: w.hostId, gpu_unknown: gpuUnknown(pool, w.hostId, w.report.gpu_id), health_status: w.health,
-      draining: drains.workerDrained(w.id, w.hostId), ...liveness(w, now),
-    });
-  }
-
-  const gpus: SnapshotGpu[] = [];
-  const hosts: SnapshotHost[] = [];
-  for (const h of pool.hosts.values()) {
-    for (const g of h.gpus) {
-      if (keep(h.state, h.id)) gpus.push({ ...g, host_id: h.id, received_at: new Date(h.gpusReceivedAt).toISOString(), state: h.state });
+  // The workers spelled out, and how many the filter keeps in all.
+  let chosen: WorkerEntry[] = [];
+  let kept = 0;
+  if ("page" in shape) {
+    const { offset, limit } = shape.page;
+    for (const w of pool.workers.values()) {
+      if (!keep(w.state, w.hostId)) continue;
+      if (kept >= offset && kept < offset + limit) chosen.push(w);
+      kept += 1;
     }
-    if (keep(h.state, h.id)) {
-      hosts.push({
-        host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0,
-        sidecar_version: h.sidecarVersion, sidecar_differs: sidecarDiffers(h.sidecarVersion), draining: drains.has(`host:${h.id}`), ...liveness(h, now),
-      });
-    }
+  } else {
+    chosen = staleFirst(pool.workers.values(), shape.view.workers, (w) => keep(w.state, w.hostId));
   }
+  const workers: SnapshotWorker[] = chosen.map((w) => ({
+    ...w.report, host_id: w.hostId, gpu_unknown: gpuUnknown(pool, w.hostId, w.report.gpu_id), health_status: w.health,
+    draining: drains.workerDrained(w.id, w.hostId), ...liveness(w, now),
+  }));
 
+  const shownHosts = "page" in shape ? [...pool.hosts.values()].filter((h) => keep(h.state, h.id)) : staleFirst(pool.hosts.values(), shape.view.hosts, (h) => keep(h.state, h.id));
+  const gpuHosts = "view" in shape && shape.view.gpus === "all" ? [...pool.hosts.values()].filter((h) => keep(h.state, h.id)) : shownHosts;
+  const gpus: SnapshotGpu[] = gpuHosts.flatMap((h) => h.gpus.map((g) => ({ ...g, host_id: h.id, received_at: new Date(h.gpusReceivedAt).toISOString(), state: h.state })));
+  const hosts: SnapshotHost[] = shownHosts.map((h) => ({
+    host_id: h.id, gpu_count: h.gpus.length, worker_count: workersByHost.get(h.id) ?? 0,
+    sidecar_version: h.sidecarVersion, sidecar_differs: sidecarDiffers(h.sidecarVersion), draining: drains.has(`host:${h.id}`), ...liveness(h, now),
+  }));
+
+  const page = "page" in shape && Number.isFinite(shape.page.limit) ? { limit: shape.page.limit, next_cursor: shape.page.offset + shape.page.limit < kept ? String(shape.page.offset + shape.page.limit) : null, workers: kept } : undefined;
   return {
     pool_id: poolId,
     timestamp: new Date(now).toISOString(),
@@ -135,6 +165,7 @@ export function buildSnapshot(poolId: string, pool: PoolState, now: number, filt
     reservations: scheduling.book.list().filter((r) => filter.host_id === undefined || r.host_id === filter.host_id),
     forward,
     edge_sidecar_version: EDGE_SIDECAR_VERSION,
+    ...(page === undefined ? {} : { page }),
   };
 }
 

@@ -60,10 +60,11 @@ badgeRoutes.get("/badge/*", async (c) => {
   }
   if (which.kind === "pool") {
     const id = PoolIdSchema.safeParse(which.id);
-    const m = id.success ? await pool(c.env, id.data).metrics() : null;
+    // Counts only: a badge never has a pool spell out its workers.
+    const m = id.success ? await pool(c.env, id.data).summary() : null;
     const label = q.label ?? (id.success ? id.data : "pool");
     if (m === null) return svg(c, label, "unknown", "grey");
-    const { fresh, stale } = m.snapshot.counts.workers;
+    const { fresh, stale } = m.workers;
     const all = fresh + stale;
     return svg(c, label, all === 0 ? "no workers" : `${fresh}/${all} workers fresh`, all === 0 ? "grey" : fresh === all ? "green" : fresh === 0 ? "red" : "yellow");
   }

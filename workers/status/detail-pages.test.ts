@@ -12,6 +12,7 @@ import worker from "../index.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
 import { hourly, type LoggedCheck } from "../pinger/check-log.js";
 import { badgeSvg, textWidth } from "./badges.js";
+import { PAGE_VIEW } from "./overview.js";
 import { parseBadgePath } from "./badge-routes.js";
 import { alerter, pool, spaceStore } from "../objects.js";
 
@@ -98,7 +99,7 @@ describe("GET /pools/{id}", () => {
       (hb.workers[0] as { uri: string }).uri = "http://10.9.9.9:8001/secret-worker";
       expect((await api("POST", "/v2/pools/detail-pool/heartbeat", { token, json: hb })).status).toBe(200);
     }
-    const d = await pool(env, "detail-pool").details();
+    const d = await pool(env, "detail-pool").details(PAGE_VIEW);
     const series = d!.vram["gpu-box/0"]!;
     expect(series.points.map((p) => p[1])).toEqual([85_520_809_984 - 70e9, 85_520_809_984 - 60e9, 85_520_809_984 - 50e9]);
     const html = await (await get("/pools/detail-pool")).text();

@@ -11,6 +11,7 @@ import { alerter, pool, spaceStore } from "../objects.js";
 import type { SpaceDetail } from "../pinger/space-detail.js";
 import type { PoolDetail } from "../pools/snapshot.js";
 import { viewerOnly } from "./access.js";
+import { PAGE_VIEW } from "./overview.js";
 import { DETAIL_HISTORY_SHOWN } from "./limits.js";
 import { PoolPage } from "./pool-page.js";
 import { NotFoundPage, SpacePage } from "./space-page.js";
@@ -44,7 +45,7 @@ detailRoutes.get("/pools/:id", viewerOnly, async (c) => {
   if (!parsed.success) return page(c, <NotFoundPage title={title} what="That is not a pool id." />, 404);
   const id = parsed.data;
   const [detail, incidents, windows] = await Promise.all([
-    pool(c.env, id).details() as Promise<PoolDetail | null>,
+    pool(c.env, id).details(PAGE_VIEW) as Promise<PoolDetail | null>,
     alerter(c.env).pageIncidents(DETAIL_HISTORY_SHOWN, [`pool:${id}`, `host:${id}/`, `worker:${id}/`]),
     spaceStore(c.env).listWindows(),
   ]);

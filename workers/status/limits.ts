@@ -5,8 +5,7 @@
 export const FULL_CARDS = 60;
 /** Spaces per status page (problems first; the page links to the next). */
 export const PAGE_ROWS = 100;
-/** Spaces per /metrics part (/metrics?part=2, ...: one scrape target each past the first). */
-export const METRICS_PART = 500;
+export { METRICS_PART } from "../../shared/api.js";
 /** Per pool, at most this many hosts and worker rows (stale ones first); the snapshot API has all. */
 export const MAX_HOSTS = 40;
 export const MAX_WORKER_ROWS = 200;

@@ -6,6 +6,7 @@
 // heartbeats in each registry's flushed state), so they survive hibernation; a registry
 // restarted between flushes can lose up to one flush interval of counts, which Prometheus
 // reads as a counter reset.
+import { METRICS_PART } from "../../shared/api.js";
 import type { MetricsData } from "./overview.js";
 
 type Labels = Record<string, string | number>;
@@ -59,7 +60,7 @@ export function renderMetrics(o: MetricsData): string {
 
   const p = o.spaces.pinger;
   if (p === null) return m.toString();
-  m.family("edge_pulse_metrics_parts", "gauge", "How many parts /metrics has (?part=1..N, 500 Spaces each): scrape each as a target.", [[{}, o.spaces.parts]]);
+  m.family("edge_pulse_metrics_parts", "gauge", `How many parts /metrics has (?part=1..N, ${METRICS_PART} Spaces each): scrape each as a target.`, [[{}, o.spaces.parts]]);
   const t = p.totals;
   m.family("edge_pulse_pings_sent_total", "counter", "HTTP requests sent to Spaces, retries included.", t === null ? [] : [[{}, t.attempts]]);
   m.family("edge_pulse_pings_failed_total", "counter", "Checks that found a Space down or waking (each after its retries).", t === null ? [] : [[{}, t.checks.down + t.checks.waking]]);

@@ -7,7 +7,6 @@ import type { PoolMetrics } from "../pools/snapshot.js";
 import type { VramSeries } from "../pools/vram-history.js";
 import { gib, UsageBar } from "./bars.js";
 import { VramChart } from "./charts.js";
-import { MAX_HOSTS, MAX_WORKER_ROWS } from "./limits.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -18,11 +17,14 @@ export const poolHref = (id: string) => `/pools/${encodeURIComponent(id)}`;
 /** A pool's hosts, GPUs and workers; `vram` (the pool's page) adds each GPU's 24 h chart. */
 export function PoolBody(props: { p: PoolMetrics["snapshot"]; windows: MaintenanceWindow[]; vram?: VramSeries; now?: number }) {
   const { p } = props;
+  // The pool sends the hosts and workers shown (MAX_HOSTS, MAX_WORKER_ROWS, stale first); the counts say how many there are.
+  const hostsAll = p.counts.hosts.fresh + p.counts.hosts.stale;
+  const workersAll = p.counts.workers.fresh + p.counts.workers.stale;
   return (
     <>
       <PoolMaintenance windows={props.windows} poolId={p.pool_id} />
       {p.eviction.suspended && <p class="error">Evictions held: {p.eviction.reason}</p>}
-      {staleFirst(p.hosts).slice(0, MAX_HOSTS).map((h) => (
+      {staleFirst(p.hosts).map((h) => (
         <div class="host" data-state={h.state}>
           <h4>
             <span class={`pill ${h.state}`}>{h.state}</span> {h.host_id} <small>last heartbeat {h.age_s} s ago{h.draining && <strong> · draining: no new work</strong>}</small>
@@ -53,7 +55,7 @@ export function PoolBody(props: { p: PoolMetrics["snapshot"]; windows: Maintenan
             <tr><th>worker</th><th>state</th><th>status</th><th>model</th><th>host · GPU</th><th>age</th></tr>
           </thead>
           <tbody>
-            {staleFirst(p.workers).slice(0, MAX_WORKER_ROWS).map((w) => (
+            {staleFirst(p.workers).map((w) => (
               <tr data-state={w.state}>
                 <td>{w.id}</td>
                 <td><span class={`pill ${w.state}`}>{w.state}</span></td>
@@ -66,9 +68,9 @@ export function PoolBody(props: { p: PoolMetrics["snapshot"]; windows: Maintenan
           </tbody>
         </table>
       )}
-      {(p.hosts.length > MAX_HOSTS || p.workers.length > MAX_WORKER_ROWS) && (
+      {(hostsAll > p.hosts.length || workersAll > p.workers.length) && (
         <p class="muted">
-          Showing {Math.min(p.hosts.length, MAX_HOSTS)} of {plural(p.hosts.length, "host")} and {Math.min(p.workers.length, MAX_WORKER_ROWS)} of {plural(p.workers.length, "worker")}, stale first; GET /v2/pools/{p.pool_id} has them all.
+          Showing {p.hosts.length} of {plural(hostsAll, "host")} and {p.workers.length} of {plural(workersAll, "worker")}, stale first; GET /v2/pools/{p.pool_id} lists them all, a page of workers at a time.
         </p>
       )}
     </>
