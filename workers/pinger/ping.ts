@@ -17,6 +17,8 @@ export interface PingResult {
   /** External subrequests spent (every redirect hop is one). */
   subrequests: number;
   error: string | null;
+  /** Its retries were cut short by the run's budget: the tick checks it again in a second pass. */
+  cut_short?: true;
 }
 
 export interface PingOptions {
@@ -125,10 +127,11 @@ export async function pingSpace(space: Space, opts: PingOptions): Promise<PingRe
   }
   if (last === null) return { outcome: "skipped", status: null, latency_ms: null, attempts: 0, subrequests: 0, error: "subrequest budget for this run is spent" };
   const note = cutShort ? " (retries cut short: this run's subrequest budget is spent)" : "";
+  const cut = cutShort ? { cut_short: true as const } : {};
   if (last.kind === "response") {
     // Still answering 503 after the retries: the Space is starting, not gone.
     const outcome = last.status === 503 ? "waking" : "down";
-    return { outcome, status: last.status, latency_ms: last.latencyMs, attempts, subrequests: spent.n, error: `unexpected status ${last.status}${note}` };
+    return { outcome, status: last.status, latency_ms: last.latencyMs, attempts, subrequests: spent.n, error: `unexpected status ${last.status}${note}`, ...cut };
   }
-  return { outcome: "down", status: null, latency_ms: null, attempts, subrequests: spent.n, error: `${last.error}${note}` };
+  return { outcome: "down", status: null, latency_ms: null, attempts, subrequests: spent.n, error: `${last.error}${note}`, ...cut };
 }

@@ -48,6 +48,15 @@ export function confirmJobs(down: PlannedSpace[], regions: readonly string[], pe
   );
 }
 
+/**
+ * The retry pass: Spaces whose retries their shard's budget cut short (the first pass packs 48
+ * Spaces into 50 subrequests), checked again from their home region, `perShard` a shard so each
+ * has its first attempt and every retry. The first pass read the HF stage: this one does not.
+ */
+export function retryJobs(cut: PlannedSpace[], regions: readonly string[], perShard: number): ShardJob[] {
+  return homeJobs(cut.map((p) => ({ ...p, hf: null })), regions, perShard).map((j) => ({ ...j, name: j.region === null ? `retry-${j.name}` : j.name.replace("/", "/retry-") }));
+}
+
 export function regionResult(check: SpaceCheck, region: string): RegionResult {
   return { region, outcome: check.outcome, status: check.status, latency_ms: check.latency_ms, error: check.error, at: check.at };
 }

@@ -15,11 +15,16 @@ export const PingerSettingsSchema = z
   .object({
     /**
      * External subrequests one shard invocation may make, retries, redirects and HF API calls
-     * included. The Free plan allows 50 per invocation; 40 leaves a margin.
+     * included: the Free plan's 50 per invocation (the shard counts each one, so none is lost).
      */
-    PING_SUBREQUESTS_PER_SHARD: int(1, 10_000, 40),
-    /** First attempts per shard; the rest of the budget pays for retries and redirects. */
-    PING_SPACES_PER_SHARD: int(1, 5_000, 20),
+    PING_SUBREQUESTS_PER_SHARD: int(1, 10_000, 50),
+    /**
+     * First attempts per shard; the rest of the budget pays for the first retries and redirects,
+     * and a Space whose retries it cannot pay for is checked again in the tick's retry pass (16
+     * a shard). 48 of 50: the fewest shard invocations a day (Durable Object requests, the
+     * Free plan's tightest quota at 5,000 Spaces).
+     */
+    PING_SPACES_PER_SHARD: int(1, 5_000, 48),
     PING_MAX_IN_FLIGHT: int(1, PLATFORM_MAX_IN_FLIGHT, PLATFORM_MAX_IN_FLIGHT),
     /** Attempts after the first for a Space that is waking (503, slow) or unreachable. */
     PING_RETRIES: int(0, 5, 2),

@@ -43,7 +43,7 @@ export async function runShard(order: ShardOrder, limiter: Limiter, hfToken: str
   const results = await Promise.all(
     order.spaces.map(async (planned): Promise<SpaceCheck> => {
       const r = await pingSpace(planned.space, { budget, limiter, headers, retries: order.settings.retries, backoffMs: order.settings.backoff_ms });
-      const check: SpaceCheck = { id: planned.space.id, slot_key: planned.slot_key, outcome: r.outcome, status: r.status, latency_ms: r.latency_ms, attempts: r.attempts, error: r.error, at: Date.now() };
+      const check: SpaceCheck = { id: planned.space.id, slot_key: planned.slot_key, outcome: r.outcome, status: r.status, latency_ms: r.latency_ms, attempts: r.attempts, error: r.error, at: Date.now(), ...(r.cut_short ? { cut_short: true as const } : {}) };
       if (r.outcome === "down" || r.outcome === "waking") {
         const h = await hfCheck(planned, order, hf, check.at);
         if (h !== undefined) check.hf = h;

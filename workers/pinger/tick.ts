@@ -8,7 +8,7 @@
 // its store (TickStore) lives here.
 import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
 import type { ListStatus, Recorded, Thresholds, TickDraft, TickSource, TickSummary, Transition } from "./ledger.js";
-import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, type ShardJob } from "./regions.js";
+import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, retryJobs, type ShardJob } from "./regions.js";
 import { cronLateMs, type PingerSettings } from "./settings.js";
 import { alerter, pingShard } from "../objects.js";
 import { cronSignals, spaceSignals, type AlertSignal } from "../alerts/signals.js";
@@ -107,6 +107,20 @@ export async function runTick(env: Env, store: TickStore, scheduledTime: number,
   let lost = first.lost;
   let confirmed = 0;
   let jobs = homes.length;
+  // Failures whose retries their shard could not pay for: checked again, a few a shard.
+  const cut = new Set(checks.filter((c) => c.cut_short === true).map((c) => c.id));
+  if (cut.size > 0) {
+    const retries = retryJobs(plan.due.filter((p) => cut.has(p.space.id)), regions, Math.max(1, Math.floor(settings.PING_SUBREQUESTS_PER_SHARD / (1 + settings.PING_RETRIES))));
+    const again = await runJobs(env, tickIso, retries, ss);
+    jobs += retries.length;
+    reports.push(...again.reports);
+    const second = new Map(again.reports.flatMap((r) => r.results).map((c) => [c.id, c]));
+    checks = checks.map((c) => {
+      const s = second.get(c.id);
+      // The second check is the verdict; the attempts are both passes'; the first's HF stage stands.
+      return s === undefined || s.outcome === "skipped" ? c : { ...s, attempts: c.attempts + s.attempts, ...(c.hf !== undefined ? { hf: c.hf } : {}) };
+    });
+  }
   if (regions.length > 1) {
     // Down at home: checked again from another region, in this tick, before it counts.
     const downIds = new Set(checks.filter((c) => c.outcome === "down").map((c) => c.id));

@@ -73,6 +73,8 @@ export interface SpaceCheck {
   regions?: RegionResult[];
   /** Set by the store: checked inside a maintenance window (recorded, left out of uptime). */
   maintenance?: boolean;
+  /** Its retries were cut short by its shard's budget (ping.ts): checked again in the tick's retry pass. */
+  cut_short?: true;
 }
 
 /**
