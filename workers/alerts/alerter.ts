@@ -2,7 +2,10 @@
 // changes into alerts. Producers hand it signals and return at once (the tick after its pings,
 // the pool registries after their sweeps); everything slow (grouping, webhooks, retries)
 // happens in its own alarm. It also watches the watcher: when no tick has finished for
-// `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick. It routes
+// `pinger_overdue_s`, it raises "the pinger stopped", and clears it at the next tick. Ticks
+// tell it only what changed, and otherwise once every `tellEveryMs()` (a proof of life, its
+// usage counts riding back), not every minute: the Free plan's Durable Object requests are
+// the tightest quota at 5,000 Spaces. It routes
 // and holds the storage; the books beside it keep their tables: intake.ts (waiting and held
 // signals), incidents.ts, outbox.ts, announcements.ts.
 import { DurableObject } from "cloudflare:workers";
@@ -13,7 +16,7 @@ import { covers, type StoredWindow } from "../../shared/maintenance.js";
 import { spaceStore } from "../objects.js";
 import type { PingerHealth } from "../pinger/watchdog.js";
 import { countedKv } from "../usage/kv.js";
-import { countingSql, ObjectMeter } from "../usage/tally.js";
+import { countingSql, ObjectMeter, type UsageDelta } from "../usage/tally.js";
 import { ANNOUNCEMENT_SCHEMA, AnnouncementBook } from "./announcements.js";
 import { requestsFor } from "./channels.js";
 import { knownTargets, refreshConfig, type ConfigState } from "./config.js";
@@ -32,14 +35,37 @@ ${ANNOUNCEMENT_SCHEMA}`;
 
 const log = (level: string, msg: string, fields: object) => console.log(JSON.stringify({ level, msg, ...fields }));
 
+/** What a tick tells the Alerter besides its signals. */
+export interface PingerTold {
+  /** When the tick finished (ms). */
+  finished_at: number;
+  /** Every maintenance window the SpaceStore keeps: they decide which alerts are held. */
+  windows: StoredWindow[];
+}
+
+export interface AlerterAnswer {
+  /** Tell again within this long even when nothing changed (proof the pinger runs). */
+  tell_every_ms: number;
+  /** The Alerter's own counts since its last answer, for the usage meter. */
+  usage: UsageDelta | null;
+}
+
+/**
+ * How often a quiet pinger must prove it runs: often enough that the watch alarm (last told +
+ * `pinger_overdue_s`) never fires while ticks come, a minute or two under it, at most every 10 min.
+ */
+export function tellEveryMs(overdueS: number): number {
+  return Math.min(600_000, Math.max(60_000, overdueS * 1000 - 120_000));
+}
+
 export class Alerter extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly book: IncidentBook;
   private readonly announcements: AnnouncementBook;
   private readonly intake: IntakeBook;
   private targets: { hash: string | null; list: KnownTarget[] } = { hash: null, list: [] };
-  /** Maintenance windows as the last alarm read them from the SpaceStore (for timing only). */
-  private windows: StoredWindow[] = [];
+  /** Maintenance windows as the SpaceStore last told them (kept in meta: they decide which alerts are held). */
+  private windows: StoredWindow[];
   /** Requests, rows, KV reads and deliveries, for the usage meter (workers/usage/). */
   private readonly meter = new ObjectMeter("Alerter");
   private readonly rows: () => number;
@@ -53,6 +79,7 @@ export class Alerter extends DurableObject<Env> {
     this.book = new IncidentBook(this.sql);
     this.announcements = new AnnouncementBook(this.sql);
     this.intake = new IntakeBook(this.sql);
+    this.windows = this.meta<StoredWindow[]>("windows") ?? [];
   }
 
   /** Queues a message for a target, unless its service is not told this kind (PagerDuty and reminders). */
@@ -99,17 +126,30 @@ export class Alerter extends DurableObject<Env> {
   }
 
   /**
-   * Called by every tick (after its pings): its Space changes, and proof the pinger runs.
-   * Costs no write when nothing changed and the watch alarm is already set.
+   * From a tick (after its pings) with state changes, or every `tell_every_ms` as proof the
+   * pinger runs: its signals, when it finished and the maintenance windows in force. Answers
+   * how often to be told and this object's usage counts since the last answer.
    */
-  async tick(signals: AlertSignal[]): Promise<void> {
+  async tick(signals: AlertSignal[], told: PingerTold): Promise<AlerterAnswer> {
     this.used("tick");
     const now = Date.now();
+    this.heard(told);
     const watching = this.book.get("pinger");
     if (watching !== null) signals = [...signals, { key: "pinger", subject: "pinger", bad: false, title: "The pinger is running again", detail: null, at: now }];
     if (signals.length > 0) await this.store(signals);
-    // A tick just finished: that is the watch's starting point, no need to ask the SpaceStore.
-    else if ((await this.ctx.storage.getAlarm()) === null) await this.rearm(now, now);
+    // The watch moves on to this tick: no need to ask the SpaceStore.
+    await this.rearm(now, told.finished_at);
+    this.meter.rows(this.rows(), now);
+    return { tell_every_ms: tellEveryMs((await this.storedConfig(now)).pinger_overdue_s), usage: this.meter.tally.take(now) };
+  }
+
+  /** Keeps the last tick and the windows; each written only when it changed. */
+  private heard(told: PingerTold): void {
+    if (told.finished_at > (this.meta<number>("last_tick_at") ?? 0)) this.setMeta("last_tick_at", told.finished_at);
+    if (JSON.stringify(told.windows) !== JSON.stringify(this.windows)) {
+      this.windows = told.windows;
+      this.setMeta("windows", told.windows);
+    }
   }
 
   /** Closes every open incident whose key starts with one of `prefixes` (a deleted pool's). */
@@ -205,21 +245,10 @@ export class Alerter extends DurableObject<Env> {
     const { config } = await this.config(now);
     const notices: Notice[] = [];
 
-    // One call to the SpaceStore: the last tick (the pinger watch) and the maintenance windows;
-    // this object's usage counts ride along.
-    this.meter.rows(this.rows(), now);
-    const usage = this.meter.tally.take(now);
-    const health = await spaceStore(this.env)
-      .health(usage)
-      .catch((err: unknown) => {
-        if (usage !== null) this.meter.tally.restore(usage);
-        throw err;
-      });
-    this.windows = health.maintenance;
+    const lastTick = await this.lastTickAt(now, config.pinger_overdue_s);
     const due = this.intake.takeDue(now, config.group_wait_s * 1000);
     if (due.length > 0) notices.push(...this.book.apply(this.intake.holdForMaintenance(due, this.windows)));
     notices.push(...this.book.apply(this.intake.releaseHeld(now, this.windows)));
-    const lastTick = this.lastTickAt(now, health);
     notices.push(...this.watchPinger(now, lastTick, config.pinger_overdue_s));
     notices.push(...this.book.reminders(now, config.remind_every_s, (key) => covers(this.windows, key, now) !== null));
 
@@ -240,14 +269,31 @@ export class Alerter extends DurableObject<Env> {
     return this.book.apply([{ key: "pinger", subject: "pinger", bad: true, title: "The pinger has stopped", detail: `no tick has finished for ${ago} s (limit ${overdueS} s); check the Worker's Cron Trigger and logs`, at: now }]);
   }
 
-  /** Maintenance windows changed (an admin added or removed one): look again soon. */
-  async maintenanceChanged(): Promise<void> {
+  /** Maintenance windows changed (an admin added or removed one): these are in force now; look again soon. */
+  async maintenanceChanged(windows: StoredWindow[]): Promise<void> {
     this.used("rpc");
+    this.heard({ finished_at: 0, windows });
     await this.wakeBy(Date.now() + 1_000);
   }
 
-  private lastTickAt(now: number, health: PingerHealth): number {
-    const finished = health.last_tick === null ? null : Date.parse(health.last_tick.finished_at);
+  /**
+   * The last tick the pinger finished, as told. When that looks overdue the SpaceStore is asked
+   * (one request, only then): a tell may have failed while ticks went on. This object's usage
+   * counts ride along.
+   */
+  private async lastTickAt(now: number, overdueS: number): Promise<number> {
+    const told = this.meta<number>("last_tick_at");
+    if (told !== null && (now - told < overdueS * 1000 || this.book.get("pinger") !== null)) return told;
+    this.meter.rows(this.rows(), now);
+    const usage = this.meter.tally.take(now);
+    const health: PingerHealth = await spaceStore(this.env)
+      .health(usage)
+      .catch((err: unknown) => {
+        if (usage !== null) this.meter.tally.restore(usage);
+        throw err;
+      });
+    this.heard({ finished_at: health.last_tick === null ? 0 : Date.parse(health.last_tick.finished_at), windows: health.maintenance });
+    const finished = this.meta<number>("last_tick_at");
     if (finished !== null) return finished;
     // Never ticked: count from when this object started watching.
     const since = this.meta<number>("watch_since");

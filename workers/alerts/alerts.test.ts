@@ -3,7 +3,7 @@
 // (test/space-servers.ts). Anti-flap, one alert per incident, reminders, the storm guard,
 // retries, the pinger watch and the admin API's secrecy.
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from "vitest";
 import { ADMIN, advance, api, createPool, cronTick, freezeClock, poolHeartbeat, runAlarm } from "../../test/helpers.js";
 import { DEFAULT_PINGER_SETTINGS } from "../pinger/settings.js";
@@ -231,15 +231,47 @@ describe("the pinger watch", () => {
     await configure({ targets: [webhook("watch")], pinger_overdue_s: 300 });
     await env.SPACES.put("spaces", "[]");
     await tickAndAlert();
-    advance(240);
+    at(240);
     await runAlerts();
     expect(await received("watch")).toEqual([]);
-    advance(70);
+    at(120);
     await runAlerts();
     expect((await received("watch")).map((m) => m.body.title)).toEqual(["The pinger has stopped"]);
     await tickAndAlert();
     const got = await received("watch");
     expect(got.map((m) => m.body.title)).toEqual(["The pinger has stopped", "The pinger is running again"]);
+  });
+});
+
+describe("how often the pinger tells the Alerter", () => {
+  it("a quiet tick tells only every tell_every_ms (180 s with pinger_overdue_s 300), and each tell moves the watch on", async () => {
+    await configure({ targets: [webhook("quiet")], pinger_overdue_s: 300 });
+    const alarmAt = async () => (await api("GET", "/v1/admin/alerts", { token: ADMIN })).body.alarm_at as number;
+    at(600); // long enough since the last tell that the next tick tells
+    const t0 = at();
+    await cronTick(t0, settings);
+    expect(await alarmAt()).toBe(t0 + 301_000);
+    for (const s of [60, 120]) {
+      await cronTick(at(), settings);
+      expect(await alarmAt(), `${s} s after the tell`).toBe(t0 + 301_000);
+    }
+    const t3 = at();
+    await cronTick(t3, settings);
+    expect(await alarmAt()).toBe(t3 + 301_000);
+    await runAlerts(); // not due: nothing said, nothing moved
+    expect(await received("quiet")).toEqual([]);
+    expect(await alarmAt()).toBe(t3 + 301_000);
+
+    // A tell that never arrived: the Alerter asks the store before it calls the pinger stopped.
+    const told = (v?: number) =>
+      runInDurableObject(alerter(env), (_o: unknown, state: DurableObjectState) => {
+        if (v !== undefined) state.storage.sql.exec("UPDATE meta SET value = ? WHERE key = 'last_tick_at'", JSON.stringify(v));
+        return JSON.parse(state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'last_tick_at'").one().value) as number;
+      });
+    await told(t3 - 400_000);
+    await runAlerts();
+    expect(await received("quiet")).toEqual([]);
+    expect(await told()).toBe(t3);
   });
 });
 

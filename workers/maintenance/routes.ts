@@ -11,7 +11,7 @@ import { MAX_WINDOWS, MaintenanceRequestSchema, toStored } from "../../shared/ma
 import { randomId } from "../auth/tokens.js";
 import { parseJsonBody, valid } from "../http/body.js";
 import { ApiError } from "../http/errors.js";
-import { alerter, spaceStore as store } from "../objects.js";
+import { spaceStore as store } from "../objects.js";
 
 export const maintenanceRoutes = new Hono<{ Bindings: Env }>();
 
@@ -32,7 +32,5 @@ maintenanceRoutes.delete("/v1/admin/maintenance/:window_id", async (c) => {
   const id = valid(WindowId, c.req.param("window_id"), "invalid_id", "window_id");
   const removed = await store(c.env).removeWindow(id);
   if (removed === null) throw new ApiError(404, "not_found", `no maintenance window ${id}`, "window_id");
-  // Alerts held by the window open now rather than at the Alerter's next alarm.
-  await alerter(c.env).maintenanceChanged();
   return c.json(removed);
 });

@@ -11,6 +11,7 @@ import type { AlertSignal } from "../alerts/signals.js";
 import { MaintenanceBook } from "../maintenance/book.js";
 import type { StoredUsage } from "../usage/book.js";
 import { UsageHub } from "../usage/hub.js";
+import { AlerterLink } from "./alerter-link.js";
 import { countedKv } from "../usage/kv.js";
 import type { UsageDelta } from "../usage/tally.js";
 import { SpaceLedger, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
@@ -42,7 +43,10 @@ export class SpaceStore extends DurableObject<Env> {
   private readonly tickStore: TickStore = {
     plan: (tickMs, opts) => this.plan(tickMs, opts),
     record: (tickMs, checks, draft, thresholds, usage, plan) => this.record(tickMs, checks, draft, thresholds, usage, plan),
+    tellAlerter: (signals, finishedAt) => this.alerts.afterTick(signals, finishedAt, this.windows.all()),
   };
+  /** Tells the Alerter of ticks and maintenance windows. */
+  private readonly alerts: AlerterLink;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -51,6 +55,7 @@ export class SpaceStore extends DurableObject<Env> {
     this.pingbacks = new PingbackBook(this.ledger);
     this.list = new ListRefresh(this.ledger);
     this.windows = new MaintenanceBook(this.ledger);
+    this.alerts = new AlerterLink(env, (usage) => this.hub.merge(usage));
     // A store with Spaces to check always has its watch set, even if no cron ever fired.
     void ctx.blockConcurrencyWhile(async () => {
       if (this.ledger.rows("SELECT 1 FROM spaces LIMIT 1").length > 0) await this.armWatch();
@@ -157,10 +162,22 @@ export class SpaceStore extends DurableObject<Env> {
     return { known, at: now };
   }
 
-  addWindow(w: StoredWindow): MaintenanceWindow | null {
+  async addWindow(w: StoredWindow): Promise<MaintenanceWindow | null> {
     this.used("rpc");
     const added = this.windows.add(w, Date.now());
-    return added === null ? null : describeWindow(added, Date.now());
+    if (added === null) return null;
+    await this.windowsChanged();
+    return describeWindow(added, Date.now());
+  }
+
+  /** The Alerter holds alerts by the windows: it hears of a change now, not at the next tell. */
+  private async windowsChanged(): Promise<void> {
+    try {
+      await this.alerts.windowsChanged(this.windows.all());
+    } catch (err) {
+      // The next tick's tell carries them.
+      log("error", "could not tell the alerter of a maintenance change", { error: String(err) });
+    }
   }
 
   listWindows(): MaintenanceWindow[] {
@@ -172,10 +189,12 @@ export class SpaceStore extends DurableObject<Env> {
     return this.windows.listed(now).map((w) => describeWindow(w, now));
   }
 
-  removeWindow(id: string): MaintenanceWindow | null {
+  async removeWindow(id: string): Promise<MaintenanceWindow | null> {
     this.used("rpc");
     const removed = this.windows.remove(id);
-    return removed === null ? null : describeWindow(removed, Date.now());
+    if (removed === null) return null;
+    await this.windowsChanged();
+    return describeWindow(removed, Date.now());
   }
 
   /**

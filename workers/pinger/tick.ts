@@ -3,14 +3,15 @@
 // shards, each shard runs in its own PingShard invocation (its own subrequest budget), Spaces
 // found down are checked again from a second region when PING_REGIONS names more than one
 // (regions.ts), and the store records the results (record). This runs no external fetch, only
-// Durable Object calls (1 per shard, 1 to the Alerter), which count against the 1,000
+// Durable Object calls (1 per shard, 1 to the Alerter when it has news or is due one:
+// alerter-link.ts), which count against the 1,000
 // Cloudflare-service subrequests, not the 50 external ones. The contract between the tick and
 // its store (TickStore) lives here.
 import { publicUrl, publicUrlsIn } from "../../shared/public-url.js";
 import type { ListStatus, Recorded, Thresholds, TickDraft, TickSource, TickSummary, Transition } from "./ledger.js";
 import { confirmJobs, confirmRegion, combine, homeJobs, homeRegion, regionResult, retryJobs, type ShardJob } from "./regions.js";
 import { cronLateMs, type PingerSettings } from "./settings.js";
-import { alerter, pingShard } from "../objects.js";
+import { pingShard } from "../objects.js";
 import { cronSignals, spaceSignals, type AlertSignal } from "../alerts/signals.js";
 import type { PlannedSpace, ShardReport, ShardSettings, SpaceCheck } from "./types.js";
 import { mergeDelta, type UsageDelta } from "../usage/tally.js";
@@ -63,6 +64,8 @@ export interface TickStore {
   plan(tickMs: number, opts: PlanOptions): Promise<TickPlan>;
   /** Stores the tick's results; `signals`: the usage meter's forecast alerts, handed to the Alerter with the tick's own. */
   record(tickMs: number, checks: SpaceCheck[], draft: TickDraft, thresholds: Thresholds, usage: UsageDelta, plan: Plan): Recorded & { signals: AlertSignal[] };
+  /** Hands the tick's signals to the Alerter (alerter-link.ts: at once when there are any, else when one is due). */
+  tellAlerter(signals: AlertSignal[], finishedAt: number): Promise<boolean>;
 }
 
 /** Runs shard jobs, each in its own PingShard invocation; a failed one loses its Spaces, not the tick. */
@@ -170,7 +173,7 @@ export async function runTick(env: Env, store: TickStore, scheduledTime: number,
   if (plan.cron !== null) log(plan.cron === "late" ? "error" : "info", plan.cron === "late" ? "cron late: the pinger's alarm is running ticks" : "cron back: ticks come from the Cron Trigger again", { scheduled_at: tickIso });
   try {
     // After the pings: the Alerter only stores what changed and sends it from its own alarm.
-    await alerter(env).tick([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime), ...signals]);
+    await store.tellAlerter([...spaceSignals(transitions, plan.removed, scheduledTime), ...cronSignals(plan.cron, scheduledTime), ...signals], summary.finished_at);
   } catch (err) {
     log("error", "could not hand state changes to the alerter", { error: String(err) });
   }

@@ -42,7 +42,7 @@ describe("the usage meter", () => {
     // One request to the store a tick (plan and record run inside it), one shard each.
     expect(part(dor, "SpaceStore.tick")).toBe(2);
     expect(part(dor, "PingShard.rpc")).toBe(2);
-    expect(part(dor, "Alerter.tick")).toBeLessThanOrEqual(2); // handed on with the Alerter's own alarm
+    expect(part(dor, "Alerter.tick")).toBeLessThanOrEqual(2); // its counts ride back in its answer to the tick
     expect(part(quota(u, "worker_requests"), "cron")).toBe(2);
     expect(part(quota(u, "worker_requests"), "api")).toBe(2); // both GET /v1/usage, the refused one too
     expect(part(quota(u, "kv_reads"), "spaces")).toBe(2);
