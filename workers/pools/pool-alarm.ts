@@ -1,6 +1,10 @@
 // A pool's one alarm, kept at the earliest thing due: a sender's deadline (stale, evict) or
-// the queen push. Moved earlier only by a new or recovered sender; steady heartbeats never
-// set it. Each setAlarm() is a row written, counted by the usage meter.
+// the queen push. Moved earlier only by a new or recovered sender. A heartbeat that finds it
+// about to fire (`near`) moves it on to the next deadline instead: a heartbeat never makes
+// anything due, and the deadline it was set for has moved since, so steady heartbeats cost
+// no alarm invocation (each one a Durable Object request: 2,304 a day for 8 hosts on 15 s,
+// the Free plan's tightest quota). The alarm fires only when a sender really goes silent, or
+// for the queen push. Each setAlarm() is a row written, counted by the usage meter.
 import type { ObjectMeter } from "../usage/tally.js";
 
 export class PoolAlarm {
@@ -37,6 +41,14 @@ export class PoolAlarm {
     if (this.armedAt === next) return;
     this.armedAt = next;
     await this.meter.setAlarm(this.storage, next);
+  }
+
+  /**
+   * Set for a moment still to come, within `leadMs`: a heartbeat in that lead is the last one
+   * before it fires (senders heartbeat every `leadMs`), so it is the one to move it on.
+   */
+  near(now: number, leadMs: number): boolean {
+    return this.armedAt !== null && this.armedAt > now && this.armedAt - now <= leadMs;
   }
 
   /** The alarm fired: nothing is set until the next rearm. */

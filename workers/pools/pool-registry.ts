@@ -113,12 +113,12 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** A worker heartbeat's body as read by the Worker; judged here, after the caller. */
   workerHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
-    return this.guard("heartbeat", access, "write", (poolId) => this.heartbeat(poolId, () => judgeWorkerHeartbeat(body), (hb, now) => this.pool.applyWorkerHeartbeat(hb, now)));
+    return this.guard("heartbeat", access, "write", (poolId) => this.heartbeat(poolId, this.pool.windows.workerIntervalMs, () => judgeWorkerHeartbeat(body), (hb, now) => this.pool.applyWorkerHeartbeat(hb, now)));
   }
 
   poolHeartbeat(access: PoolAccess, body: BodyText): Promise<Outcome<Ack>> {
     return this.guard("heartbeat", access, "write", (poolId) =>
-      this.heartbeat(poolId, () => judgePoolHeartbeat(body, poolId), (hb, now) => {
+      this.heartbeat(poolId, this.pool.windows.hostIntervalMs, () => judgePoolHeartbeat(body, poolId), (hb, now) => {
         const applied = this.pool.applyPoolHeartbeat(hb, now);
         if (applied.outcome.ok && applied.outcome.value.status === "accepted") {
           const hostId = hb.host_id ?? DEFAULT_HOST_ID;
@@ -134,10 +134,12 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /**
    * After the caller, the body (so a forged token learns nothing about bodies and moves no
-   * counter); applies the heartbeat (PoolState.take), flushes volatile state if due, arms the alarm.
+   * counter); applies the heartbeat (PoolState.take), flushes volatile state if due, arms the
+   * alarm. `everyMs`: how often this kind of sender heartbeats.
    */
   private async heartbeat<H>(
     poolId: string,
+    everyMs: number,
     judge: Judge<H>,
     apply: Apply<H>,
   ): Promise<Outcome<Ack>> {
@@ -148,8 +150,10 @@ export class PoolRegistry extends DurableObject<Env> {
     this.heartbeats += 1;
     const force = this.pool.takeFlushNeeded();
     if (outcome.value.status === "accepted") this.flusher.afterHeartbeat(now, this.pool.settings.flush_interval_s * 1000, force);
-    // Only a new or recovered sender can need an earlier alarm; steady heartbeats never set one.
+    // Only a new or recovered sender can need an earlier alarm; a steady heartbeat moves the
+    // alarm on when it was about to fire for a deadline that has since moved (pool-alarm.ts).
     if (wakeBy !== null) await this.alarmClock.wakeBy(wakeBy);
+    else if (this.alarmClock.near(now, everyMs)) await this.rearm(now);
     // A forwarding pool's first fresh host starts the pushes (wakeBy writes nothing when the alarm is already earlier).
     const push = this.forwarder.wakeAt(this.pool, now);
     if (push !== null) await this.alarmClock.wakeBy(push);

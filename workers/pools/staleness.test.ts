@@ -115,6 +115,48 @@ describe("host staleness", () => {
     expect(await events("host-stale")).toContainEqual(expect.objectContaining({ kind: "stale", subject: "worker:r1", detail: { silent_s: 45, cause: "host_stale" } }));
   });
 
+  it("steady heartbeats move the alarm on before it fires, so it runs only for a host that went silent, still on time", async () => {
+    freezeClock(T0);
+    const token = await createPool("steady");
+    const send = async (host: string) => expect((await api("POST", "/v2/pools/steady/heartbeat", { token, json: poolHeartbeat("steady", host, [`${host}-w`]) })).status).toBe(200);
+    await send("h1");
+    advance(7);
+    await send("h2");
+    const first = Date.parse((await stats("steady")).alarm_at!);
+    expect(first).toBe(Date.parse(T0) + 45_000);
+    let moved = 0;
+    let last = first;
+    // 10 minutes of heartbeats every 15 s from both hosts, the alarm never run.
+    for (let k = 1; k <= 40; k++) {
+      advance(8);
+      await send("h1");
+      advance(7);
+      await send("h2");
+      const at = Date.parse((await stats("steady")).alarm_at!);
+      expect(at, `beat ${k}`).toBeGreaterThan(Date.now()); // never left to fire
+      if (at !== last) moved += 1;
+      last = at;
+    }
+    // Moved about once per 15-30 s, not at every heartbeat (each move is a row written).
+    expect(moved).toBeGreaterThanOrEqual(20);
+    expect(moved).toBeLessThanOrEqual(40);
+    expect((await snapshot("steady")).counts.hosts).toEqual({ fresh: 2, stale: 0 });
+    // h2 goes silent: the alarm fires at its deadline, 45 s after its last heartbeat.
+    const h2Last = Date.now();
+    advance(8);
+    await send("h1");
+    advance(15);
+    await send("h1");
+    advance(15);
+    await send("h1");
+    expect(Date.parse((await stats("steady")).alarm_at!)).toBe(h2Last + 45_000);
+    advance(7);
+    expect(await runAlarm("steady")).toBe(true);
+    const snap = await snapshot("steady");
+    expect(snap.hosts.map((h) => [h.host_id, h.state])).toEqual(expect.arrayContaining([["h1", "fresh"], ["h2", "stale"]]));
+    expect(await events("steady")).toContainEqual(expect.objectContaining({ kind: "stale", subject: "host:h2", detail: expect.objectContaining({ silent_s: 45 }) }));
+  });
+
   it("dates a relayed worker by its hive's heartbeat age, so it goes stale 90 s after its own last heartbeat", async () => {
     freezeClock(T0);
     const token = await createPool("relay-age");
