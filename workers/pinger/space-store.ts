@@ -16,7 +16,7 @@ import { countedKv } from "../usage/kv.js";
 import type { UsageDelta } from "../usage/tally.js";
 import { SpaceLedger, type Recorded, type Thresholds, type TickDraft, type TickSource, type TickSummary } from "./ledger.js";
 import { ListRefresh } from "./list.js";
-import { buildMetricsPart, buildOverview, type SpacesMetrics, type SpacesOverview } from "./overview.js";
+import { buildMetricsPart, buildOverview, type PackedOverview, type SpacesMetrics } from "./overview.js";
 import { PingbackBook } from "./pingbacks.js";
 import { buildSpacesReport, tickBody, type ReportExtras, type SpacesBody } from "./report.js";
 import { cronLateMs, readPingerSettings, type PingerSettings } from "./settings.js";
@@ -210,7 +210,7 @@ export class SpaceStore extends DurableObject<Env> {
    * The status page's page of Spaces plus running totals and usage, and the uptime bars (24
    * hourly, 90 daily) and latency chart of at most `page.cards` Spaces it draws as cards.
    */
-  overview(page: { limit: number; cursor: string | null; cards: number }): SpacesOverview {
+  overview(page: { limit: number; cursor: string | null; cards: number }): PackedOverview {
     this.used("rpc");
     return buildOverview(this.ledger, Date.now(), this.reportExtras(), page, this.currentUsage());
   }

@@ -35,7 +35,7 @@ export function renderMetrics(o: MetricsData): string {
   const spaces = o.spaces.spaces;
   const STATES = ["up", "down", "waking", "degraded", "unknown"] as const;
 
-  // Each Space's labels written once, then reused by every family (a part is 500 Spaces).
+  // Each Space's labels written once, then reused by every family (a part is METRICS_PART Spaces).
   const base = spaces.map((s) => `space_id="${escape(s.id)}",name="${escape(s.name)}"`);
   const per = <T>(pick: (s: (typeof spaces)[number], labels: string) => T[]): T[] => spaces.flatMap((s, i) => pick(s, base[i]!));
   m.family("edge_pulse_space_up", "gauge", "1 when the Space's state is up, 0 when down, waking or degraded (unknown Spaces are left out).",

@@ -3,7 +3,7 @@
 // announcements. At most 6 Durable Object calls in flight (the per-invocation connection limit).
 import type { PageIncidents } from "../alerts/incidents.js";
 import { alerter, pool, poolIndex, spaceStore } from "../objects.js";
-import type { SpacesMetrics, SpacesOverview } from "../pinger/overview.js";
+import { unpackOverview, type SpacesMetrics, type SpacesOverview } from "../pinger/overview.js";
 import type { PoolMetrics, PoolView } from "../pools/snapshot.js";
 import { FULL_CARDS, HISTORY_SHOWN, MAX_HOSTS, MAX_WORKER_ROWS, METRICS_PART, PAGE_ROWS } from "./limits.js";
 
@@ -37,7 +37,7 @@ async function poolMetrics(env: Env, ids: string[], view: PoolView): Promise<Poo
 /** The status page: PAGE_ROWS Spaces after `cursor` (problems first), cards for at most FULL_CARDS of them. */
 export async function loadOverview(env: Env, cursor: string | null): Promise<Overview> {
   const [spaces, ids, incidents] = await Promise.all([spaceStore(env).overview({ limit: PAGE_ROWS, cursor, cards: FULL_CARDS }), poolIndex(env).list(), alerter(env).pageIncidents(HISTORY_SHOWN)]);
-  return { now: Date.now(), spaces, pools: await poolMetrics(env, ids, PAGE_VIEW), incidents };
+  return { now: Date.now(), spaces: unpackOverview(spaces), pools: await poolMetrics(env, ids, PAGE_VIEW), incidents };
 }
 
 /** /metrics?part=N: METRICS_PART Spaces a part; pools and incidents with the first. */

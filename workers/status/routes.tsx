@@ -1,6 +1,6 @@
 // What people look at:
 //   GET /          the status page (HTML), a page of Spaces at a time (?cursor= from its "next" link)
-//   GET /metrics   Prometheus text format (?part= for the Spaces past the first 500)
+//   GET /metrics   Prometheus text format (?part=2.. for the Spaces past the first METRICS_PART)
 // Both follow STATUS_PAGE (workers/status/access.ts), as does GET /v1/spaces.
 import { Hono } from "hono";
 import { html } from "hono/html";

@@ -3,7 +3,7 @@
 // Shows each Space's name and host, never its URL (a URL may carry a token in its query).
 import { hostOf } from "../../shared/public-url.js";
 import type { SpaceStatusBody } from "../pinger/report.js";
-import { cardedSpaces, type SpacesOverview } from "../pinger/overview.js";
+import { cardedSpaces, type CardBars, type SpacesOverview } from "../pinger/overview.js";
 import type { HourLatency, Window } from "../pinger/history.js";
 import { UptimeBars } from "./bars.js";
 import { LatencyChart } from "./charts.js";
@@ -55,6 +55,26 @@ export function SpaceNotes(props: { s: SpaceStatusBody; now: number }) {
   );
 }
 
+/**
+ * The bars' cell names ("13:00", "11-21"), made once an hour or a day, not per cell: a page of
+ * 60 cards names 13,680 cells, and a Date to string each was most of its render (bench:limits).
+ */
+const names = { hour: -1, hours: [] as string[], day: -1, days: [] as string[] };
+function hourLabels(hourStart: number): string[] {
+  if (names.hour !== hourStart) {
+    names.hours = Array.from({ length: 24 }, (_, i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`);
+    names.hour = hourStart;
+  }
+  return names.hours;
+}
+function dayLabels(dayStart: number): string[] {
+  if (names.day !== dayStart) {
+    names.days = Array.from({ length: 90 }, (_, i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10));
+    names.day = dayStart;
+  }
+  return names.days;
+}
+
 const WINDOW_NAMES = { "24h": "24 h", "7d": "7 d", "30d": "30 d", "90d": "90 d" } as const;
 
 /** Uptime figures, then the 24 hourly and 90 daily bars (a card shows 24 h, 7 d and 90 d; a Space's page adds 30 d). */
@@ -73,14 +93,14 @@ export function SpaceUptime(props: { s: SpaceStatusBody; windows: (keyof typeof 
         <span class="since">{s.monitoring_since === null ? "not checked yet" : `monitoring since ${s.monitoring_since}`}</span>
       </div>
       {props.chart !== undefined && props.chart.some((h) => h.checks > 0) && <LatencyChart hours={props.chart} />}
-      <UptimeBars kind="hours" cells={props.hours} label={(i) => `${new Date(hourStart - (23 - i) * HOUR_MS).toISOString().slice(11, 13)}:00`} />
-      <UptimeBars kind="days" cells={props.days} label={(i) => new Date(dayStart - (89 - i) * DAY_MS).toISOString().slice(5, 10)} />
+      <UptimeBars kind="hours" cells={props.hours} label={(i) => hourLabels(hourStart)[i]!} />
+      <UptimeBars kind="days" cells={props.days} label={(i) => dayLabels(dayStart)[i]!} />
       <div class="bars-caption"><span>90 days ago</span><span>today</span></div>
     </>
   );
 }
 
-function SpaceCard(props: { s: SpaceStatusBody; bars: SpacesOverview["bars"][string] | undefined; now: number; grouped: boolean }) {
+function SpaceCard(props: { s: SpaceStatusBody; bars: CardBars | undefined; now: number; grouped: boolean }) {
   const { s, bars, now } = props;
   const Name = props.grouped ? "h4" : "h3";
   return (
