@@ -8,10 +8,12 @@
 import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import { countRun, startWrangler } from "./bench-lib.mjs";
+import { vars } from "./bench-runtime.mjs";
 
-const SIZES = (process.env.SIZES ?? "100,400,1000,5000").split(",").map(Number);
+const SIZES = (process.env.SMOKE === "1" ? "20" : (process.env.SIZES ?? "100,400,1000,5000")).split(",").map(Number);
 const DELAY_MS = 200;
-const PER_SHARD = 20;
+const PER_SHARD = Number(vars().PING_SPACES_PER_SHARD);
+const SUBREQUESTS = Number(vars().PING_SUBREQUESTS_PER_SHARD);
 
 const runs = new Map();
 const server = createServer((req, res) => {
@@ -24,7 +26,7 @@ const spaceBase = `http://127.0.0.1:${server.address().port}`;
 
 const admin = randomBytes(16).toString("hex");
 const edge = await startWrangler({ vars: { ADMIN_TOKEN: admin }, args: ["--test-scheduled"] });
-console.log(`\nOne tick, Spaces answering after ${DELAY_MS} ms (wrangler dev, ${PER_SHARD} Spaces and 40 subrequests per shard, 6 connections)\n`);
+console.log(`\nOne tick, Spaces answering after ${DELAY_MS} ms (wrangler dev, ${PER_SHARD} Spaces and ${SUBREQUESTS} subrequests per shard, 6 connections)\n`);
 console.log("| Spaces, tick | shards | plan / shards | ideal | tick (server) | tick / ideal | requests | most per shard | most open per shard |\n|---|---|---|---|---|---|---|---|---|");
 let time = Math.ceil(Date.now() / 60_000) * 60_000;
 try {
@@ -32,11 +34,21 @@ try {
     const list = Array.from({ length: n }, (_, i) => ({ url: `${spaceBase}/r${n}/${i}`, interval_s: 60 }));
     const put = await fetch(`${edge.base}/v1/admin/spaces`, { method: "PUT", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify(list) });
     if (!put.ok) throw new Error(`PUT /v1/admin/spaces: ${put.status} ${await put.text()}`);
-    for (const kind of ["first", "steady"]) {
+    // A changed list comes in 400 entries a tick (list.ts), each new Space checked as it comes:
+    // tick until all of it is in, then measure the ticks that check all N.
+    const tick = () => fetch(`${edge.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${(time += 60_000)}`);
+    let applying = 0;
+    for (;;) {
+      await tick();
+      applying += 1;
+      const report = await (await fetch(`${edge.base}/v1/spaces?limit=1`, { headers: { authorization: `Bearer ${admin}` } })).json();
+      if (report.list?.applying == null && report.page?.total === n) break;
+      if (applying > 50) throw new Error(`the list is not in after ${applying} ticks: ${JSON.stringify(report.list)}`);
+    }
+    for (const kind of [`steady (list in after ${applying} ticks)`, "steady"]) {
     runs.clear();
-    time += 60_000;
     const started = performance.now();
-    const res = await fetch(`${edge.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${time}`);
+    const res = await tick();
     const clientMs = performance.now() - started;
     const health = await (await fetch(`${edge.base}/v1/pinger/health`)).json();
     const t = health.last_tick;

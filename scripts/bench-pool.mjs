@@ -9,7 +9,10 @@ import { load, startWrangler } from "./bench-lib.mjs";
 
 const ADMIN = "bench-admin-token-not-secret";
 const quick = process.argv.includes("--quick");
-const sizes = quick ? [1000] : [1000, 10_000];
+// SMOKE=1 (CI): every phase once at a small scale, to see the script still runs; no figures kept.
+const SMOKE = process.env.SMOKE === "1";
+const sizes = SMOKE ? [50] : quick ? [1000] : [1000, 10_000];
+const SECONDS = SMOKE ? 1 : 20;
 
 const edge = await startWrangler({ port: 8790, vars: { ADMIN_TOKEN: ADMIN } });
 const admin = { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" };
@@ -19,8 +22,8 @@ const health = (i) => ({ url: `${edge.base}/health`, init: {} });
 let baseline;
 try {
   baseline = {
-    health_max: await load({ count: 5000, concurrency: 16, make: health }),
-    health_paced_333_per_s: await load({ count: 333 * 20, concurrency: 64, ratePerSec: 333, make: health }),
+    health_max: await load({ count: SMOKE ? 100 : 5000, concurrency: 16, make: health }),
+    health_paced_333_per_s: await load({ count: 333 * SECONDS, concurrency: 64, ratePerSec: 333, make: health }),
   };
   console.log(JSON.stringify({ baseline }));
   for (const workers of sizes) {
@@ -39,7 +42,7 @@ try {
     const join = await load({ count: workers, concurrency: 16, make: beat });
     const afterJoin = await stats();
     // Steady state: every worker already known; the object only updates memory.
-    const steady = await load({ count: Math.max(20_000, workers * 2), concurrency: 16, make: (i) => beat(i + workers) });
+    const steady = await load({ count: SMOKE ? 100 : Math.max(20_000, workers * 2), concurrency: 16, make: (i) => beat(i + workers) });
     const afterSteady = await stats();
     const row = {
       workers,
@@ -49,7 +52,7 @@ try {
     // Latency at fixed rates; 333/s is 10,000 workers at 30 s.
     let before = afterSteady;
     for (const rate of [100, 200, 333]) {
-      const paced = await load({ count: rate * 20, concurrency: 64, ratePerSec: rate, make: beat });
+      const paced = await load({ count: rate * SECONDS, concurrency: 64, ratePerSec: rate, make: beat });
       const after = await stats();
       row[`paced_${rate}_per_s`] = { ...paced, rows_per_heartbeat: +((after.rows_written - before.rows_written) / (after.heartbeats - before.heartbeats)).toFixed(4) };
       before = after;
@@ -63,7 +66,7 @@ try {
 
 const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, mem_gib: Math.round(os.totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString() };
 mkdirSync("bench-results", { recursive: true });
-writeFileSync("bench-results/pool.json", JSON.stringify({ machine, baseline, results }, null, 2));
+if (!SMOKE) writeFileSync("bench-results/pool.json", JSON.stringify({ machine, baseline, results }, null, 2));
 console.log("\n| workers | phase | heartbeats | errors | per s | p50 ms | p99 ms | rows/heartbeat |\n|---|---|---|---|---|---|---|---|");
 console.log(`| - | baseline: GET /health, max rate (16 in flight) | ${baseline.health_max.count} | ${baseline.health_max.errors} | ${baseline.health_max.per_s} | ${baseline.health_max.p50_ms} | ${baseline.health_max.p99_ms} | - |`);
 console.log(`| - | baseline: GET /health, paced 333/s | ${baseline.health_paced_333_per_s.count} | ${baseline.health_paced_333_per_s.errors} | ${baseline.health_paced_333_per_s.per_s} | ${baseline.health_paced_333_per_s.p50_ms} | ${baseline.health_paced_333_per_s.p99_ms} | - |`);

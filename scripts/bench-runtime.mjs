@@ -129,8 +129,11 @@ export class Meter {
   }
 }
 
-/** A namespace of one object class: getByName gives a stub whose calls are invocations. */
-function namespace(meter, Cls, env, className) {
+/**
+ * A namespace of one object class: getByName gives a stub whose calls are invocations.
+ * `around(className, method, call)`: runs each call (bench:budget keeps a clock per invocation).
+ */
+function namespace(meter, Cls, env, className, around = (_c, _m, call) => call()) {
   const objects = new Map();
   // Made when first called (inside the calling invocation: a cold object's start is its first request's CPU).
   const instance = (name) => {
@@ -148,7 +151,7 @@ function namespace(meter, Cls, env, className) {
       {
         get(_t, method) {
           if (method === "then") return undefined;
-          return async (...args) => {
+          return (...args) => around(className, String(method), async () => {
             // The caller serialises the arguments; the object reads them, works, serialises its answer; the caller reads it.
             const wire = serialize(args);
             let answer;
@@ -162,7 +165,7 @@ function namespace(meter, Cls, env, className) {
               return answer;
             }, { bytesOf: () => size });
             return answer.wire === undefined ? answer.value : deserialize(answer.wire);
-          };
+          });
         },
       },
     );
@@ -178,7 +181,15 @@ function namespace(meter, Cls, env, className) {
       const o = objects.get(name);
       if (o !== undefined) o.obj = null;
     },
-    alarm: (name) => meter.invoke(`${className}.alarm`, async () => instance(name).obj.alarm()),
+    alarm: (name) => around(className, "alarm", () => meter.invoke(`${className}.alarm`, async () => instance(name).obj.alarm())),
+    /** Runs every alarm set for `now` or before, as the runtime would (cleared first: the handler sets the next). */
+    async runDueAlarms(now) {
+      for (const [name, o] of objects) {
+        if (o.storage.alarm === null || o.storage.alarm > now) continue;
+        o.storage.alarm = null;
+        await this.alarm(name);
+      }
+    },
   };
 }
 
@@ -197,7 +208,7 @@ function kv() {
 }
 
 /** The [vars] of wrangler.toml (strings, as the runtime gives them). */
-function vars() {
+export function vars() {
   const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
   const block = toml.slice(toml.indexOf("[vars]"));
   const out = {};
@@ -214,7 +225,7 @@ function vars() {
  * the shard objects' own invocations, measured in their own bench), so a tick's CPU is the
  * SpaceStore's own.
  */
-export async function startRuntime({ extraVars = {}, shards } = {}) {
+export async function startRuntime({ extraVars = {}, shards, around } = {}) {
   const { build } = await import("esbuild");
   const dir = mkdtempSync(join(tmpdir(), "bench-rt-"));
   const shim = join(dir, "cloudflare-workers.mjs");
@@ -238,11 +249,11 @@ export async function startRuntime({ extraVars = {}, shards } = {}) {
     }
   };
   Object.assign(env, {
-    POOLS: namespace(meter, mod.PoolRegistry, env, "PoolRegistry"),
-    POOL_INDEX: namespace(meter, mod.PoolIndex, env, "PoolIndex"),
-    SPACE_STORE: namespace(meter, mod.SpaceStore, env, "SpaceStore"),
-    PING_SHARDS: namespace(meter, shards === undefined ? mod.PingShard : ShardStandIn, env, "PingShard"),
-    ALERTS: namespace(meter, mod.Alerter, env, "Alerter"),
+    POOLS: namespace(meter, mod.PoolRegistry, env, "PoolRegistry", around),
+    POOL_INDEX: namespace(meter, mod.PoolIndex, env, "PoolIndex", around),
+    SPACE_STORE: namespace(meter, mod.SpaceStore, env, "SpaceStore", around),
+    PING_SHARDS: namespace(meter, shards === undefined ? mod.PingShard : ShardStandIn, env, "PingShard", around),
+    ALERTS: namespace(meter, mod.Alerter, env, "Alerter", around),
   });
   const worker = mod.default;
   const ctx = () => ({ waitUntil: (p) => void Promise.resolve(p).catch(() => {}), passThroughOnException: () => {}, props: {} });
