@@ -31,7 +31,10 @@ export async function startWrangler({ port = 0, vars = {}, args: extra = [] } = 
   const child = spawn(existsSync(local) ? local : "wrangler", args, { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  let exited = null;
+  child.once("exit", (code) => (exited = code));
   for (;;) {
+    if (exited !== null) throw new Error(`wrangler dev exited (${exited}) before it answered`);
     try {
       if ((await fetch(`${base}/health`)).ok) break;
     } catch {}

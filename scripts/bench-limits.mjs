@@ -122,6 +122,10 @@ async function spacesScale(N) {
   await measure(rt, N, "GET /badge/{id}/uptime.svg", () => rt.fetch("GET /badge/{id}/uptime.svg", `/badge/s-${Math.floor(N / 3)}/uptime.svg?window=90d`));
   await measure(rt, N, "GET /health?space= (a ping-back)", () => rt.fetch("GET /health?space=", `/health?space=s-${Math.floor(N / 4)}`));
   await measure(rt, N, "GET /health", () => rt.fetch("GET /health", "/health"));
+  // A list change through the admin API: the whole list parsed and validated in one invocation.
+  const admin = { authorization: `Bearer ${rt.env.ADMIN_TOKEN}`, "content-type": "application/json" };
+  const listText = JSON.stringify(list);
+  await measure(rt, N, `PUT /v1/admin/spaces (${N.toLocaleString("en")} entries)`, () => rt.fetch("PUT /v1/admin/spaces", "/v1/admin/spaces", { method: "PUT", headers: admin, body: listText }), 5);
   // Cold: the store evicted (a deploy, a restart) before each read: nothing of it in memory.
   for (const [name, path] of [["GET / after a restart", "/"], ["GET /v1/spaces after a restart", "/v1/spaces"], ["GET /metrics after a restart", "/metrics"], ["GET /spaces/{id} after a restart", `/spaces/s-${Math.floor(N / 2)}`], ["GET /badge after a restart", `/badge/s-1.svg`]]) {
     await measure(rt, N, name, async () => {
@@ -158,6 +162,26 @@ async function poolScale(hosts, perHost) {
   await measure(rt, label, "GET /badge/pool/{id}.svg", () => rt.fetch("pool badge", "/badge/pool/bench.svg"));
   await measure(rt, label, "PoolRegistry alarm (sweep)", () => rt.env.POOLS.alarm("bench"));
   await measure(rt, label, "GET /metrics with the pool", () => rt.fetch("metrics", "/metrics"));
+  if (hosts * perHost > 1000) {
+    const next = JSON.parse((await rt.fetch("x", "/v2/pools/bench", { headers: reader })).text()).page.next_cursor;
+    await measure(rt, label, "GET /v2/pools/{id}?cursor= (the next 1,000)", () => rt.fetch("snapshot page 2", `/v2/pools/bench?cursor=${next}`, { headers: reader }));
+  }
+  const sched = { ...reader, "content-type": "application/json" };
+  await measure(rt, label, "POST + DELETE a reservation", async () => {
+    const made = await rt.fetch("reserve", "/v2/pools/bench/reservations", { method: "POST", headers: sched, body: JSON.stringify({ vram_bytes: 1e9, ttl_s: 60, holder: "bench" }) });
+    if (made.status !== 201) throw new Error(`reservation: ${made.status} ${made.text()}`);
+    const gone = await rt.fetch("release", `/v2/pools/bench/reservations/${JSON.parse(made.text()).reservation_id}`, { method: "DELETE", headers: sched });
+    if (gone.status !== 200) throw new Error(`release: ${gone.status} ${gone.text()}`);
+  });
+  // A heartbeat that flushes the registry's volatile state (every flush_interval_s, 30 s, while busy).
+  const realNow = Date.now;
+  let skew = 0;
+  Date.now = () => realNow() + skew;
+  await measure(rt, label, "POST /v2/pools/{id}/heartbeat that flushes", () => {
+    skew += 31_000;
+    return rt.fetch("heartbeat + flush", "/v2/pools/bench/heartbeat", { method: "POST", headers: auth, body: body(h++ % hosts) });
+  }, 10);
+  Date.now = realNow;
 }
 
 for (const n of SCALES) await spacesScale(n);

@@ -4,7 +4,11 @@
 // passes when it exits 0. The full runs (`npm run bench`) write BENCHMARKS.md's figures.
 import { spawnSync } from "node:child_process";
 
+import { dirname, join } from "node:path";
+
 const node = process.execPath;
+// The repo's Node first, as `npm run` puts it: wrangler needs Node 22 or later.
+const PATH = [join(process.cwd(), "node_modules", ".bin"), dirname(node), process.env.PATH].join(":");
 const runs = [
   ["bench:cpu", ["scripts/bench-cpu.mjs"], {}],
   ["bench:placement", ["scripts/bench-placement.mjs"], {}],
@@ -17,7 +21,7 @@ const runs = [
 const failed = [];
 for (const [name, args, env] of runs) {
   const t0 = performance.now();
-  const r = spawnSync(node, args, { env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(node, args, { env: { ...process.env, PATH, ...env }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   if (r.status === 0) console.log(`ok   ${name} (${s} s)`);
   else {
