@@ -34,7 +34,7 @@ try {
     const list = Array.from({ length: n }, (_, i) => ({ url: `${spaceBase}/r${n}/${i}`, interval_s: 60 }));
     const put = await fetch(`${edge.base}/v1/admin/spaces`, { method: "PUT", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify(list) });
     if (!put.ok) throw new Error(`PUT /v1/admin/spaces: ${put.status} ${await put.text()}`);
-    // A changed list comes in 400 entries a tick (list.ts), each new Space checked as it comes:
+    // A changed list comes in a slice a tick (list.ts), each new Space checked as it comes:
     // tick until all of it is in, then measure the ticks that check all N.
     const tick = () => fetch(`${edge.base}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("* * * * *")}&time=${(time += 60_000)}`);
     let applying = 0;

@@ -15,7 +15,7 @@ const runs = [
   ["bench:pool", ["scripts/bench-pool.mjs"], { SMOKE: "1" }],
   ["bench:sidecar", ["scripts/bench-sidecar.mjs", "--minutes", "0.25"], {}],
   ["bench:pinger", ["scripts/bench-pinger.mjs"], { SMOKE: "1" }],
-  ["bench:limits", ["--expose-gc", "scripts/bench-limits.mjs"], { SPACES: "60", HOURS: "2", REPS: "2", POOL_SCALES: "2x10" }],
+  ["bench:limits", ["--expose-gc", "--no-flush-bytecode", "scripts/bench-limits.mjs"], { SPACES: "60", HOURS: "2", REPS: "2", POOL_SCALES: "2x10" }],
   ["bench:budget", ["scripts/bench-budget.mjs"], { SMOKE: "1" }],
 ];
 const failed = [];

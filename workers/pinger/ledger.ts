@@ -262,10 +262,16 @@ export class SpaceLedger {
     return this.getMeta<{ next: number; resting: [number, number][] }>("slots") ?? { next: this.rows<{ n: number | null }>("SELECT MAX(slot) + 1 AS n FROM spaces")[0]?.n ?? 0, resting: [] };
   }
 
-  /** The list changed: what memory holds of it goes. */
-  private forgetList(): void {
-    this.known.clear();
-    this.stateRows.clear();
+  /**
+   * Spaces added, changed or removed: what memory holds of them goes (only theirs: a list coming
+   * in 200 entries a tick must not make every tick read every due Space again), and the list's
+   * groups and critical share.
+   */
+  private forget(ids: Iterable<string>): void {
+    for (const id of ids) {
+      this.known.delete(id);
+      this.stateRows.delete(id);
+    }
     this.groups = null;
     this.share = null;
   }
@@ -287,22 +293,24 @@ export class SpaceLedger {
       slots.resting.sort((a, b) => a[1] - b[1]);
       return slots.resting.shift()![0];
     };
-    let changed = false;
+    // New and changed Spaces in one statement (a statement each was most of a tick that brings
+    // a list in: bench:limits); a changed one keeps its slot, added time and rank.
+    const rows: [string, number, number, number, string, number, number, number][] = [];
     for (const [pos, s] of entries) {
       const text = JSON.stringify(s);
       const old = existing.get(s.id);
-      const crit = s.critical ? 1 : 0;
-      if (old === undefined) {
-        this.write("INSERT INTO spaces (id, pos, off, ivl, config, slot, added, rank, crit) VALUES (?, ?, ?, ?, ?, ?, ?, 3, ?)", s.id, pos, offsetSeconds(s.id, s.interval_s), s.interval_s, text, take(), nowMs, crit);
-        changed = true;
-      } else if (old.pos !== pos || old.config !== text) {
-        this.write("UPDATE spaces SET pos = ?, off = ?, ivl = ?, config = ?, crit = ? WHERE id = ?", pos, offsetSeconds(s.id, s.interval_s), s.interval_s, text, crit, s.id);
-        changed = true;
-      }
+      if (old !== undefined && old.pos === pos && old.config === text) continue;
+      rows.push([s.id, pos, offsetSeconds(s.id, s.interval_s), s.interval_s, text, old === undefined ? take() : -1, nowMs, s.critical ? 1 : 0]);
     }
-    if (!changed) return;
+    if (rows.length === 0) return;
+    this.write(
+      `INSERT INTO spaces (id, pos, off, ivl, config, slot, added, rank, crit)
+       SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, 3, value ->> 7 FROM json_each(?) WHERE true
+       ON CONFLICT (id) DO UPDATE SET pos = excluded.pos, off = excluded.off, ivl = excluded.ivl, config = excluded.config, crit = excluded.crit`,
+      JSON.stringify(rows),
+    );
     this.setMeta("slots", slots);
-    this.forgetList();
+    this.forget(rows.map((r) => r[0]));
   }
 
   /**
@@ -326,7 +334,7 @@ export class SpaceLedger {
     this.write("DELETE FROM state WHERE id IN (SELECT value FROM json_each(?))", ids);
     for (const r of now) slots.resting.push([r.slot, today]);
     this.setMeta("slots", slots);
-    this.forgetList();
+    this.forget(now.map((r) => r.id));
     return { removed: now.map((r) => ({ id: r.id, name: r.name, host: hostOf(r.url) })), done: gone.length <= limit };
   }
 
@@ -365,6 +373,11 @@ export class SpaceLedger {
   }
 
   /** Listed Spaces by state (an index walk). */
+  /** How many Spaces are listed (in force). */
+  listedCount(): number {
+    return this.rows<{ n: number }>("SELECT COUNT(*) AS n FROM spaces")[0]!.n;
+  }
+
   counts(): Record<string, number> {
     const out: Record<string, number> = { down: 0, degraded: 0, waking: 0, unknown: 0, up: 0 };
     const names = Object.fromEntries(Object.entries(RANKS).map(([k, v]) => [v, k]));
@@ -445,12 +458,13 @@ export class SpaceLedger {
     const ids = this.dueIds(Math.floor(tickMs / 1000), Math.floor(previousMs / 1000), stretch);
     const known = this.knownOf(ids);
     const states = this.stateOf([...known.keys()]);
-    return [...known.values()]
+    const fresh: string[] = [];
+    const planned = [...known.values()]
       .sort((a, b) => a.pos - b.pos)
       .map(({ space, text }) => {
         const st = states.get(space.id) ?? null;
         if (st === null) {
-          this.write("INSERT INTO state (id, state, streak) VALUES (?, 'unknown', 0)", space.id);
+          fresh.push(space.id);
           this.stateRows.set(space.id, { id: space.id, state: "unknown", since: null, streak_of: null, streak: 0, error: null, error_status: null, error_at: null, hf_stage: null, hf_message: null, hf_stage_at: null, hf_error: null, hf_restart_at: null });
         }
         const hfId = hfSpaceId(space);
@@ -461,6 +475,9 @@ export class SpaceLedger {
           text,
         };
       });
+    // One statement for all the new ones (up to 400 a tick while a list comes in).
+    if (fresh.length > 0) this.write("INSERT INTO state (id, state, streak) SELECT value, 'unknown', 0 FROM json_each(?)", JSON.stringify(fresh));
+    return planned;
   }
 
   /** State rows with each Space's name, slot and own thresholds (null: the defaults); Spaces with no state row are left out. */
@@ -500,17 +517,25 @@ export class SpaceLedger {
     const done = judged.filter((c) => c.outcome !== "skipped");
     this.history.record(tickMs, done, (c) => before.get(c.id)?.slot);
     const transitions: Transition[] = [];
+    // Changed state rows and ranks, each kind in one statement (a new list's first checks
+    // change hundreds a tick).
+    const changed: (string | number | null)[][] = [];
+    const ranks: [string, number][] = [];
     for (const check of done) {
       const prev = before.get(check.id);
       if (prev === undefined) continue; // removed from the list while it was being checked
       const next = applyCheck(prev, check, { down_after: prev.down_after ?? defaults.down_after, up_after: prev.up_after ?? defaults.up_after });
       if (next.state !== prev.state) transitions.push({ id: check.id, name: prev.name, host: hostOf(prev.url), from: prev.state, to: next.state, at: check.at, error: check.error });
       if (STATE_COLUMNS.some((k) => next[k] !== prev[k])) {
-        this.write(`INSERT OR REPLACE INTO state (${STATE_COLUMNS.join(", ")}) VALUES (${STATE_COLUMNS.map(() => "?").join(", ")})`, ...STATE_COLUMNS.map((k) => next[k]));
+        changed.push(STATE_COLUMNS.map((k) => next[k]));
         this.stateRows.set(check.id, next);
       }
-      if (rankOf(next.state) !== rankOf(prev.state)) this.write("UPDATE spaces SET rank = ? WHERE id = ?", rankOf(next.state), check.id);
+      if (rankOf(next.state) !== rankOf(prev.state)) ranks.push([check.id, rankOf(next.state)]);
     }
+    if (changed.length > 0) {
+      this.write(`INSERT OR REPLACE INTO state (${STATE_COLUMNS.join(", ")}) SELECT ${STATE_COLUMNS.map((_, i) => `value ->> ${i}`).join(", ")} FROM json_each(?)`, JSON.stringify(changed));
+    }
+    if (ranks.length > 0) this.write("UPDATE spaces SET rank = j.value ->> 1 FROM json_each(?) AS j WHERE spaces.id = j.value ->> 0", JSON.stringify(ranks));
     // Ended hours closed a slice at a time, ended days rolled up (history.ts); an older store's
     // history carried over a slice a tick (legacy.ts).
     if (this.legacy) this.migrate();

@@ -2,7 +2,7 @@
 // the cost of a read follows these numbers, never the number of Spaces or days kept.
 
 /** Beyond this many Spaces on a page, only those not up get a card with uptime bars (at most this many); the rest a table row. */
-export const FULL_CARDS = 30;
+export const FULL_CARDS = 20;
 /** Spaces per status page (problems first; the page links to the next). */
 export const PAGE_ROWS = 100;
 export { METRICS_PART } from "../../shared/api.js";
