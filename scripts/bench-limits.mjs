@@ -79,7 +79,7 @@ async function spacesScale(N) {
   for (let k = 0; k < 3; k++) await rt.cron((clock += MIN));
   await rt.env.SPACES.put("spaces", JSON.stringify(list));
 
-  // The ticks that bring the changed list in: 100-400 entries a tick parsed and written, each new
+  // The ticks that bring the changed list in: 100 entries a tick parsed and written, each new
   // Space checked as it comes; then the old list's Spaces removed.
   for (let k = 0; k < 40; k++) {
     rt.meter.samples.clear();

@@ -43,7 +43,7 @@ try {
       applying += 1;
       const report = await (await fetch(`${edge.base}/v1/spaces?limit=1`, { headers: { authorization: `Bearer ${admin}` } })).json();
       if (report.list?.applying == null && report.page?.total === n) break;
-      if (applying > 50) throw new Error(`the list is not in after ${applying} ticks: ${JSON.stringify(report.list)}`);
+      if (applying > 80) throw new Error(`the list is not in after ${applying} ticks: ${JSON.stringify(report.list)}`);
     }
     for (const kind of [`steady (list in after ${applying} ticks)`, "steady"]) {
     runs.clear();

@@ -373,11 +373,6 @@ export class SpaceLedger {
   }
 
   /** Listed Spaces by state (an index walk). */
-  /** How many Spaces are listed (in force). */
-  listedCount(): number {
-    return this.rows<{ n: number }>("SELECT COUNT(*) AS n FROM spaces")[0]!.n;
-  }
-
   counts(): Record<string, number> {
     const out: Record<string, number> = { down: 0, degraded: 0, waking: 0, unknown: 0, up: 0 };
     const names = Object.fromEntries(Object.entries(RANKS).map(([k, v]) => [v, k]));
@@ -475,7 +470,7 @@ export class SpaceLedger {
           text,
         };
       });
-    // One statement for all the new ones (up to 400 a tick while a list comes in).
+    // One statement for all the new ones (100 a tick while a list comes in).
     if (fresh.length > 0) this.write("INSERT INTO state (id, state, streak) SELECT value, 'unknown', 0 FROM json_each(?)", JSON.stringify(fresh));
     return planned;
   }
