@@ -205,8 +205,8 @@ export class History {
    * The tick's share of what has ended, one kind of work a tick so that none adds more than a
    * few ms to it: closing the ended hours still open, oldest first, up to CLOSE_CHECKS checks'
    * worth; when an hour is closed, the next tick brings the recent block up to it; the tick
-   * after rolls up a UTC day whose hours are all closed (one a tick) and then drops what is past
-   * keeping. Readers do not wait on any of it: they add the hour blocks a recent block does not
+   * after rolls up a UTC day whose hours are all closed (one a tick), or, with none to roll up,
+   * drops what is past keeping and goes on closing. Readers do not wait on any of it: they add the hour blocks a recent block does not
    * have yet, and the hours not rolled up. `rollUp` false: not while an older store's days are
    * being carried over (legacy.ts): they come first. Returns rows written.
    */
@@ -218,15 +218,18 @@ export class History {
       written += this.buildRecent(recentDue);
       written += this.sql.exec("DELETE FROM meta WHERE key = 'recent_due'").rowsWritten;
       if (rollUp) this.setMeta("roll_up_due", true);
-    } else if (rollUp && this.meta<boolean>("roll_up_due") !== null) {
-      const rolled = this.rollUpDay(current);
-      written += rolled;
-      if (rolled === 0) {
-        written += this.expire(current);
-        written += this.sql.exec("DELETE FROM meta WHERE key = 'roll_up_due'").rowsWritten;
-      }
     } else {
-      written += this.closeSome(current);
+      let rolled = 0;
+      if (rollUp && this.meta<boolean>("roll_up_due") !== null) {
+        rolled = this.rollUpDay(current);
+        written += rolled;
+        if (rolled === 0) {
+          written += this.expire(current);
+          written += this.sql.exec("DELETE FROM meta WHERE key = 'roll_up_due'").rowsWritten;
+        }
+      }
+      // No day to roll up (23 hours in 24): the expiry is a few deletes, so closing goes on.
+      if (rolled === 0) written += this.closeSome(current);
     }
     this.rowsWritten += written;
     return written;
