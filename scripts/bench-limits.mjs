@@ -110,13 +110,29 @@ async function spacesScale(N) {
   store.evict("pinger");
 
   // HOURS of ticks through the Cron entry, each filed by what it did beside its checks.
+  // What the tick did besides its checks, seen on the history's own steps (history.ts).
+  let did = null;
+  const watch = () => {
+    const h = store.instance("pinger").ledger.history;
+    if (h.watched) return;
+    h.watched = true;
+    for (const [step, name] of [["closeSome", "closing an ended hour (3,000 checks)"], ["buildRecent", "building the recent block"], ["rollUpDay", "rolling a day up"]]) {
+      const f = h[step].bind(h);
+      h[step] = (...a) => {
+        const w = f(...a);
+        if (w > 0 && did !== "rolling a day up") did = name;
+        return w;
+      };
+    }
+  };
   const end = clock + HOURS * HOUR;
   for (clock += MIN; clock <= end; clock += MIN) {
     rt.meter.samples.clear();
     globalThis.gc?.();
+    watch();
+    did = null;
     await rt.cron(clock);
-    const minute = (clock / MIN) % 60;
-    const kind = clock % DAY < 12 * MIN && minute < 12 ? "tick after 00:00 (an hour closed, the day rolled up)" : minute >= 1 && minute <= Math.ceil(N / 500) ? "tick closing the last hour (a slice of about 500 Spaces)" : "tick, steady";
+    const kind = did === null ? "tick, steady" : `tick ${did}`;
     for (const [label, s] of rt.meter.samples) s.ms.forEach((ms) => note(`cron ${kind} | ${label}`, N, ms));
   }
   rt.meter.samples.clear();

@@ -218,6 +218,9 @@ export function minuteClock(offsetMs = 0): { at(minutes?: number): number; reado
  * passes the settings it read from the environment; tests pass their own). Null when that
  * tick's window was already handled.
  */
-export function cronTick(scheduledTime: number, settings: PingerSettings) {
-  return spaceStore(env).tick(scheduledTime, settings, null);
+export async function cronTick(scheduledTime: number, settings: PingerSettings) {
+  const out = await spaceStore(env).tick(scheduledTime, settings, null);
+  // As the Cron entry does (workers/scheduled.ts): a step of the history's upkeep when one waits.
+  if (out?.upkeep === true) await spaceStore(env).maintain();
+  return out;
 }

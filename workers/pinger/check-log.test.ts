@@ -39,6 +39,7 @@ describe("the check log", () => {
         const at = T0 + m * 60_000;
         const before = l.rowsWritten;
         l.record(at, [check("a", at, m % 15 === 0 ? "down" : "up", 100 + m), check("b", at, "up", 50)], draft(at), { down_after: 2, up_after: 1 });
+        l.maintain(at); // the upkeep step the Cron entry asks for after each tick
         if (m === 65 || m === 70) afterClose.push(l.rowsWritten - before);
         else if (at % HOUR !== 0 && m > 10) written.push(l.rowsWritten - before); // the first two set both states and streaks
       }
@@ -74,7 +75,10 @@ describe("the check log", () => {
     await withLedger("check-log-2", (l) => {
       // Two days and a bit of 5-minute checks of "a": 600 ticks through the ring.
       const end = T0 + 50 * HOUR;
-      for (let at = T0 + 5 * 60_000; at <= end; at += 5 * 60_000) l.record(at, [check("a", at, "up", 100, at === end ? { maintenance: true } : {})], draft(at), { down_after: 2, up_after: 1 });
+      for (let at = T0 + 5 * 60_000; at <= end; at += 5 * 60_000) {
+        l.record(at, [check("a", at, "up", 100, at === end ? { maintenance: true } : {})], draft(at), { down_after: 2, up_after: 1 });
+        l.maintain(at);
+      }
       expect(count(l, "ticks")).toBe(RING_SLOTS / 5);
       const slot = l.space("a")!.slot;
       const a = l.history.recentChecks(slot, end);

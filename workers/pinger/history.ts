@@ -235,6 +235,12 @@ export class History {
     return written;
   }
 
+  /** Whether settle() has work waiting: a recent block or a roll-up due, or an ended hour still open. */
+  due(nowMs: number): boolean {
+    if (this.meta<number>("recent_due") !== null || this.meta<boolean>("roll_up_due") !== null) return true;
+    return this.sql.exec("SELECT 1 FROM hours WHERE closed = 0 AND hour < ? LIMIT 1", Math.floor(nowMs / HOUR_MS)).toArray().length > 0;
+  }
+
   /** Closes up to CLOSE_CHECKS checks' worth of the ended hours still open; when one is closed, its recent block is due. */
   private closeSome(current: number): number {
     let written = 0;

@@ -39,9 +39,12 @@ it("carries an older store's day rows and hour rows into blocks, then drops the 
 
     const l = new SpaceLedger(durableSql(sql));
     expect(l.space("a")?.slot).toBe(0);
-    // A tick a minute carries a day over each (the hour last): 44 ticks.
+    // A tick a minute, each followed by its upkeep step, carries a day over each (the hour last): 44 ticks.
     let at = NOW;
-    for (let i = 0; i < 44; i++) l.record((at += 60_000), [], draft(at), { down_after: 2, up_after: 1 });
+    for (let i = 0; i < 44; i++) {
+      l.record((at += 60_000), [], draft(at), { down_after: 2, up_after: 1 });
+      l.maintain(at);
+    }
     const tables = (sql.exec("SELECT name FROM sqlite_master WHERE type = 'table'").toArray() as { name: string }[]).map((r) => r.name);
     for (const old of ["days", "hour_acc", "tick_checks"]) expect(tables).not.toContain(old);
     const a = l.history.spaceHistory(0, at);

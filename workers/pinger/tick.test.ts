@@ -245,6 +245,31 @@ describe("history", () => {
     expect(s.monitoring_since).toBe(firstKept);
   });
 
+  it("leaves the history's upkeep to a request of its own, which the Cron entry makes only when the tick says one waits", async () => {
+    await setSpaces([{ url: `${BASE}/ok/upkeep`, interval_s: 60 }]);
+    await tick(at());
+    const store = spaceStore(env);
+    // What the earlier tests' days left (a 95-day jump), a step a request.
+    for (let i = 0; i < 50 && (await store.maintain()).more; i++);
+    // The hour's last minute: nothing ended, no upkeep; its first minute after: the hour ended.
+    const hourEnd = Math.ceil((clock + 60_000) / 3_600_000) * 3_600_000;
+    clock = hourEnd - 180_000;
+    expect((await store.tick(at(), settings, null))?.upkeep, "two minutes before the hour").toBe(false);
+    expect((await store.tick(at(), settings, null))?.upkeep, "a minute before").toBe(false);
+    const ended = await store.tick(at(), settings, null);
+    expect(ended?.upkeep).toBe(true);
+    // One kind of work a request: the hour closed, then its recent block, then no day to roll up.
+    expect(await store.maintain()).toEqual({ more: true });
+    expect(await store.maintain()).toEqual({ more: true });
+    expect(await store.maintain()).toEqual({ more: false });
+    expect((await store.tick(at(), settings, null))?.upkeep, "after the steps").toBe(false);
+    // The Cron entry asks for the step itself when the tick says so (counted as SpaceStore.maintain).
+    clock = Math.ceil(clock / 3_600_000) * 3_600_000 + 3_600_000 - 60_000;
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: at() }), env); // the next hour's first minute
+    const rows = await runInDurableObject(store, (_o: unknown, state: DurableObjectState) => state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'recent_due'").toArray());
+    expect(rows).toHaveLength(1); // closed by the step the entry asked for; its recent block is next
+  });
+
   it("a Space that stays up writes no row of its own: a steady tick costs 4 rows", async () => {
     const list = Array.from({ length: 20 }, (_, i) => ({ url: `${BASE}/ok/steady-${i}`, interval_s: 60 }));
     await setSpaces(list);

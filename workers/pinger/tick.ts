@@ -57,6 +57,8 @@ const STORM = 10;
 export interface TickOutcome {
   summary: TickSummary;
   transitions: Transition[];
+  /** The history has upkeep waiting: the Cron entry asks for it in a request of its own (SpaceStore.maintain). */
+  upkeep?: boolean;
 }
 
 /** What a tick needs of the SpaceStore, which runs it. */

@@ -10,6 +10,8 @@ import type { ObjectMeter } from "../usage/tally.js";
 export class PoolAlarm {
   /** When the alarm is set for, as this instance knows it (null: none). */
   armedAt: number | null = null;
+  /** A heartbeat found the alarm due for a sender that is really going quiet: none tries again before it fires. */
+  private dueAt: number | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -48,7 +50,18 @@ export class PoolAlarm {
    * before it fires (senders heartbeat every `leadMs`), so it is the one to move it on.
    */
   near(now: number, leadMs: number): boolean {
-    return this.armedAt !== null && this.armedAt > now && this.armedAt - now <= leadMs;
+    return this.armedAt !== null && this.armedAt !== this.dueAt && this.armedAt > now && this.armedAt - now <= leadMs;
+  }
+
+  /**
+   * A heartbeat's move (near() was true) to the earliest of `times`. When that is where the
+   * alarm already is, a sender really is due then: no heartbeat looks again (each look is a
+   * pass over every sender) until the alarm has fired or moved.
+   */
+  async moveOn(times: (number | null)[]): Promise<void> {
+    const before = this.armedAt;
+    await this.rearm(times);
+    if (this.armedAt === before) this.dueAt = before;
   }
 
   /** The alarm fired: nothing is set until the next rearm. */

@@ -153,7 +153,7 @@ export class PoolRegistry extends DurableObject<Env> {
     // Only a new or recovered sender can need an earlier alarm; a steady heartbeat moves the
     // alarm on when it was about to fire for a deadline that has since moved (pool-alarm.ts).
     if (wakeBy !== null) await this.alarmClock.wakeBy(wakeBy);
-    else if (this.alarmClock.near(now, everyMs)) await this.rearm(now);
+    else if (this.alarmClock.near(now, everyMs)) await this.alarmClock.moveOn(this.wakeTimes(now));
     // A forwarding pool's first fresh host starts the pushes (wakeBy writes nothing when the alarm is already earlier).
     const push = this.forwarder.wakeAt(this.pool, now);
     if (push !== null) await this.alarmClock.wakeBy(push);
@@ -249,7 +249,11 @@ export class PoolRegistry extends DurableObject<Env> {
 
   /** The earliest of the senders' deadlines and the queen push (pool-alarm.ts); `force` after a settings change. */
   private rearm(now: number, force = false): Promise<void> {
-    return this.alarmClock.rearm([nextWakeAt(this.pool, now), this.forwarder.wakeAt(this.pool, now)], force);
+    return this.alarmClock.rearm(this.wakeTimes(now), force);
+  }
+
+  private wakeTimes(now: number): (number | null)[] {
+    return [nextWakeAt(this.pool, now), this.forwarder.wakeAt(this.pool, now)];
   }
 
   // ---- Admin (the Worker has already checked ADMIN_TOKEN) ----
