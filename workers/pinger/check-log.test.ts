@@ -71,6 +71,30 @@ describe("the check log", () => {
     });
   });
 
+  it("rolls a day up a slice of Spaces a step: the day block is written whole, with its last slice", async () => {
+    await runInDurableObject(spaceStore(env, "check-log-3"), (_o: unknown, state: DurableObjectState) => {
+      const l = new SpaceLedger(durableSql(state.storage.sql));
+      l.replaceSpaces(Array.from({ length: 2_500 }, (_, i) => ({ id: `s${i}`, name: `s${i}`, url: `https://s${i}.example`, interval_s: 300 })) as never, T0);
+      l.due(T0, T0 - 60_000);
+      const at = T0 + 5 * 60_000;
+      l.record(at, [check("s0", at, "up", 100), check("s2499", at, "down", null)], draft(at), { down_after: 2, up_after: 1 });
+      // The next day: the 10:00 hour closes, its recent block, then the roll-up in two steps of 2,000 Spaces.
+      const next = T0 + 14 * HOUR + 5 * 60_000;
+      l.record(next, [], draft(next), { down_after: 2, up_after: 1 });
+      const days = () => count(l, "day_blocks");
+      l.maintain(next); // closes 10:00 (and the hours after it hold no checks)
+      l.maintain(next); // the recent block
+      expect(l.maintain(next)).toBe(true); // the first 2,000 Spaces of the day
+      expect(days()).toBe(0);
+      l.maintain(next); // the last 500: the block is written
+      expect(days()).toBe(1);
+      while (l.maintain(next));
+      const last = l.history.spaceHistory(l.space("s2499")!.slot, next).windows["7d"];
+      const first = l.history.spaceHistory(l.space("s0")!.slot, next).windows["7d"];
+      expect({ first, last }).toEqual({ first: { up: 1, total: 1 }, last: { up: 0, total: 1 } });
+    });
+  });
+
   it("keeps a ring of RING_SLOTS minutes (nothing deleted), the last 50 of two days, and marks maintenance", async () => {
     await withLedger("check-log-2", (l) => {
       // Two days and a bit of 5-minute checks of "a": 600 ticks through the ring.

@@ -25,6 +25,18 @@ const KEEP_HOURS = 48;
  * (60,000 checks) closes over 20 ticks, each about 2 ms more than a steady one (bench:limits).
  */
 const CLOSE_CHECKS = 3_000;
+/** Spaces a roll-up step sums a day for (24 hour records each): about 2,000 a step at 5,000 Spaces (bench:limits). */
+const ROLL_SLOTS = 2_000;
+
+/** A day being rolled up, a slice of Spaces a step (rollUpStep). */
+interface Rolling {
+  block: DayBlock;
+  base: DayBlock | null;
+  hours: HourBlock[];
+  slots: number;
+  gap: number;
+  next: number;
+}
 
 export const HISTORY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS hours (hour INTEGER PRIMARY KEY, data BLOB NOT NULL, regions BLOB, region_names TEXT, closed INTEGER NOT NULL DEFAULT 0);
@@ -89,6 +101,8 @@ export class History {
   /** dayOnOrBefore's answers, until the next day block is written or dropped. */
   private readonly onOrBefore = new Map<number, number | null>();
   private rolled: number | null | undefined = undefined;
+  /** A day being rolled up (rollUpStep), in memory between steps. */
+  private rolling: Rolling | null = null;
   /** The ring's rows as read or written (check-log.ts). */
   readonly ring = new Map<number, LogRow>();
   rowsWritten = 0;
@@ -219,17 +233,18 @@ export class History {
       written += this.sql.exec("DELETE FROM meta WHERE key = 'recent_due'").rowsWritten;
       if (rollUp) this.setMeta("roll_up_due", true);
     } else {
-      let rolled = 0;
+      let busy = false;
       if (rollUp && this.meta<boolean>("roll_up_due") !== null) {
-        rolled = this.rollUpDay(current);
-        written += rolled;
-        if (rolled === 0) {
+        const step = this.rollUpStep(current);
+        written += step.written;
+        busy = step.busy;
+        if (!busy) {
           written += this.expire(current);
           written += this.sql.exec("DELETE FROM meta WHERE key = 'roll_up_due'").rowsWritten;
         }
       }
       // No day to roll up (23 hours in 24): the expiry is a few deletes, so closing goes on.
-      if (rolled === 0) written += this.closeSome(current);
+      if (!busy) written += this.closeSome(current);
     }
     this.rowsWritten += written;
     return written;
@@ -273,51 +288,67 @@ export class History {
   }
 
   /** The oldest UTC day whose hours are all closed, as one block (one a tick; after a pause they come a tick each). */
-  private rollUpDay(currentHour: number): number {
-    let written = 0;
+  /**
+   * A step of rolling up the oldest UTC day whose hours are all closed: ROLL_SLOTS Spaces a step
+   * (a whole day of 5,000 was 35 ms in one), the day block kept in memory until its last slice,
+   * then written. Evicted midway, the next step starts the day over. `busy`: a day was being
+   * rolled up (whether or not this step finished it).
+   */
+  private rollUpStep(currentHour: number): { written: number; busy: boolean } {
+    const r = this.rolling ?? this.nextDayToRoll(currentHour);
+    if (r === null) return { written: 0, busy: false };
+    this.rolling = r;
+    const to = Math.min(r.slots, r.next + ROLL_SLOTS);
+    for (let slot = r.next; slot < to; slot++) {
+      const prev = r.base?.get(slot) ?? null;
+      let up = 0;
+      let total = 0;
+      let latSum = 0;
+      let latN = 0;
+      for (const b of r.hours) {
+        const c = b.counts(slot);
+        if (c === null) continue;
+        up += c[0];
+        total += c[1];
+        latSum += c[2];
+        latN += c[3];
+      }
+      const cumUp = (prev?.cum_up ?? 0) + up;
+      const cumTotal = (prev?.cum_total ?? 0) + total;
+      r.block.set(slot, { up, total, lat_sum: latSum, lat_n: latN, cum_up: cumUp, cum_total: cumTotal, seen: shiftSeen(prev?.seen ?? [0, 0, 0], r.gap, total > 0) });
+    }
+    r.next = to;
+    if (to < r.slots) return { written: 0, busy: true };
+    this.rolling = null;
+    const day = r.block.day;
+    const written = this.sql.exec("INSERT OR REPLACE INTO day_blocks (day, bars, data) VALUES (?, ?, ?)", day, r.block.toBars(), r.block.toBlob()).rowsWritten;
+    this.bars.set(day, r.block.toBars());
+    this.dayBlocks.set(day, r.block);
+    this.setMeta("rolled_through", day);
+    this.rolled = day;
+    this.onOrBefore.clear();
+    return { written, busy: true };
+  }
+
+  /** The oldest day not rolled up whose hours are all closed, ready to roll up; null when there is none. */
+  private nextDayToRoll(currentHour: number): Rolling | null {
     const today = Math.floor(currentHour / 24);
     const rolled = this.rolledThrough();
     const first = this.sql.exec("SELECT MIN(hour) AS h FROM hours WHERE hour >= ?", rolled === null ? 0 : (rolled + 1) * 24).toArray()[0]?.h as number | null;
-    if (first === null || first === undefined) return 0;
+    if (first === null || first === undefined) return null;
     const day = Math.floor(first / 24);
-    if (day >= today) return 0;
+    if (day >= today) return null;
     const openLeft = this.sql.exec("SELECT COUNT(*) AS n FROM hours WHERE hour >= ? AND hour < ? AND closed = 0", day * 24, (day + 1) * 24).toArray()[0]!.n as number;
-    if (openLeft > 0) return 0;
-    const block = new DayBlock(day);
+    if (openLeft > 0) return null;
     const base = this.dayOnOrBefore(day - 1);
     const hours: HourBlock[] = [];
     for (let h = day * 24; h < (day + 1) * 24; h++) {
       const b = this.hour(h);
       if (b !== null) hours.push(b);
     }
-    const slots = Math.max(base?.slots ?? 0, ...hours.map((b) => b.slots));
-    const gap = base === null ? 96 : day - base.day;
-    for (let slot = 0; slot < slots; slot++) {
-      const prev = base?.get(slot) ?? null;
-      const d: DayRecord = { up: 0, total: 0, lat_sum: 0, lat_n: 0, cum_up: prev?.cum_up ?? 0, cum_total: prev?.cum_total ?? 0, seen: [0, 0, 0] };
-      let checked = false;
-      for (const b of hours) {
-        const r = b.get(slot);
-        if (r === null) continue;
-        d.up += r.up;
-        d.total += r.total;
-        d.lat_sum += r.lat_sum;
-        d.lat_n += r.lat_n;
-        checked ||= r.total > 0;
-      }
-      d.cum_up += d.up;
-      d.cum_total += d.total;
-      d.seen = shiftSeen(prev?.seen ?? [0, 0, 0], gap, checked);
-      block.set(slot, d);
-    }
-    written += this.sql.exec("INSERT OR REPLACE INTO day_blocks (day, bars, data) VALUES (?, ?, ?)", day, block.toBars(), block.toBlob()).rowsWritten;
-    this.bars.set(day, block.toBars());
-    this.dayBlocks.set(day, block);
-    this.setMeta("rolled_through", day);
-    this.rolled = day;
-    this.onOrBefore.clear();
-    return written;
+    return { block: new DayBlock(day), base, hours, slots: Math.max(base?.slots ?? 0, ...hours.map((b) => b.slots)), gap: base === null ? 96 : day - base.day, next: 0 };
   }
+
 
   /** Kept: 48 hours of hour blocks (once rolled up) and logs; 90 days of day blocks and the newest before them (a window's base). */
   private expire(currentHour: number): number {
