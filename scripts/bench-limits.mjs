@@ -116,11 +116,11 @@ async function spacesScale(N) {
     const h = store.instance("pinger").ledger.history;
     if (h.watched) return;
     h.watched = true;
-    for (const [step, name] of [["closeSome", "closing an ended hour (3,000 checks)"], ["buildRecent", "building the recent block"], ["rollUpDay", "rolling a day up"]]) {
+    for (const [step, name] of [["closeSome", "closing an ended hour (3,000 checks)"], ["buildRecent", "building the recent block"], ["rollUpStep", "rolling up a day (2,000 Spaces)"]]) {
       const f = h[step].bind(h);
       h[step] = (...a) => {
         const w = f(...a);
-        if (w > 0 && did !== "rolling a day up") did = name;
+        if (typeof w === "number" ? w > 0 : w.busy) did ??= name;
         return w;
       };
     }
