@@ -114,8 +114,11 @@ describe(`${N.toLocaleString("en")} Spaces, ${DAYS} days of history`, () => {
     const parts = Number(/^edge_pulse_metrics_parts (\d+)$/m.exec(m1)[1]);
     expect(parts).toBeGreaterThan(1);
     const upLines = new Set();
+    mkdirSync("test-output", { recursive: true });
     for (let p = 1; p <= parts; p++) {
       const body = p === 1 ? m1 : await text(`/metrics?part=${p}`);
+      // The first and last parts, for promtool (.ci/run), as Prometheus users check a target.
+      if (p === 1 || p === parts) writeFileSync(`test-output/metrics-part-${p === 1 ? "first" : "last"}.txt`, body);
       for (const line of body.split("\n")) if (line.startsWith("edge_pulse_space_up{")) upLines.add(/space_id="([^"]+)"/.exec(line)[1]);
     }
     expect(upLines.size).toBe(N);
