@@ -171,12 +171,11 @@ export function ringSince(sql: SqlLike, fromMs: number, ring: Map<number, LogRow
  * `median(slot, p50)` is told each Space's median latency of the hour. An empty chunk costs a
  * binary search per ring row. Returns rows written and the next chunk to close.
  */
-export function closeChunks(sql: SqlLike, hour: number, rows: LogRow[], from: number, chunks: number, budget: number, median: (slot: number, p50: number | null) => void): { written: number; next: number; budgetUsed: number } {
+export function closeChunks(sql: SqlLike, hour: number, rows: LogRow[], from: number, chunks: number, budget: number, median: (slot: number, p50: number | null) => void): { written: number; next: number } {
   const start = hour * HOUR_MS;
   const end = start + HOUR_MS;
   const mine = rows.filter((r) => r.base >= start && r.base < end);
   let written = 0;
-  let used = 0;
   let chunk = from;
   for (; chunk < chunks && budget > 0; chunk++) {
     const lo = chunk * CHUNK;
@@ -197,12 +196,11 @@ export function closeChunks(sql: SqlLike, hour: number, rows: LogRow[], from: nu
       median(slot, lat.length === 0 ? null : lat[Math.floor((lat.length - 1) / 2)]!);
     }
     budget -= entries.length;
-    used += entries.length;
     if (entries.length === 0) continue;
     const { data, notes } = encode(entries, start);
     written += sql.exec("INSERT OR REPLACE INTO hour_log (hour, chunk, data, notes) VALUES (?, ?, ?, ?)", hour, chunk, data, notes).rowsWritten;
   }
-  return { written, next: chunk, budgetUsed: used };
+  return { written, next: chunk };
 }
 
 /**

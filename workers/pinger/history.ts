@@ -1,11 +1,12 @@
 // Check history, in blocks of binary records (series.ts), one record per Space slot:
 // - each tick adds its checks to the current hour's block (one row written a tick, whatever
 //   the number of Spaces; with PING_REGIONS each region's latest check rides in the same row);
-// - an ended hour is closed in slices, a few hundred Spaces a tick (its checks move to
-//   hour_log and each Space's median latency into the block: check-log.ts);
+// - an ended hour is closed in slices, about 3,000 checks a step (its checks move to hour_log
+//   and each Space's median latency into the block: check-log.ts);
 // - once every hour of a UTC day is closed, the day becomes one block of every Space's counts,
 //   running totals and which days had checks (one row a day: an uptime window is a difference
-//   of two running totals, "monitoring since" a bit scan); one kind of this work a tick (settle);
+//   of two running totals, "monitoring since" a bit scan);
+// - this upkeep runs a step at a time after a tick, in a request of its own (settle, SpaceStore.maintain);
 // - each closed hour also brings every Space's recent figures up to date in one "recent" block
 //   (its last 23 hours, today and yesterday so far, its last check), so a reader needs that
 //   block and the hour blocks since, not 24 of them;
@@ -90,6 +91,13 @@ const empty = (): Window => ({ up: 0, total: 0 });
 const WINDOW_DAYS = [["7d", 7], ["30d", 30], ["90d", HISTORY_DAYS]] as const;
 const blob = (v: unknown): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer));
 
+/** The store's meta rows, read once and kept (ledger.ts owns them: one cache, one writer). */
+export interface HistoryMeta {
+  get<T>(key: string): T | null;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+}
+
 export class History {
   private readonly hourBlocks = new Map<number, HourBlock | null>();
   private readonly regionBlocks = new Map<number, RegionBlock | null>();
@@ -100,24 +108,17 @@ export class History {
   private readonly bars = new Map<number, Uint8Array | null>();
   /** dayOnOrBefore's answers, until the next day block is written or dropped. */
   private readonly onOrBefore = new Map<number, number | null>();
-  private rolled: number | null | undefined = undefined;
   /** A day being rolled up (rollUpStep), in memory between steps. */
   private rolling: Rolling | null = null;
   /** The ring's rows as read or written (check-log.ts). */
   readonly ring = new Map<number, LogRow>();
   rowsWritten = 0;
 
-  constructor(readonly sql: SqlLike) {
+  constructor(
+    readonly sql: SqlLike,
+    private readonly meta: HistoryMeta,
+  ) {
     sql.exec(HISTORY_SCHEMA);
-  }
-
-  private meta<T>(key: string): T | null {
-    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row === undefined ? null : (JSON.parse(row.value as string) as T);
-  }
-
-  private setMeta(key: string, value: unknown): void {
-    this.rowsWritten += this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value)).rowsWritten;
   }
 
   // ---- blocks, read once and kept ----
@@ -152,8 +153,7 @@ export class History {
 
   /** The last day rolled into a block (every day before it is in blocks too). */
   rolledThrough(): number | null {
-    if (this.rolled === undefined) this.rolled = this.meta<number>("rolled_through");
-    return this.rolled;
+    return this.meta.get<number>("rolled_through");
   }
 
   /** A day block carried over from an older store (legacy.ts). */
@@ -170,8 +170,7 @@ export class History {
   /** Days up to `day` are in blocks (legacy.ts carried them over). */
   setRolled(day: number): void {
     if ((this.rolledThrough() ?? -1) >= day) return;
-    this.setMeta("rolled_through", day);
-    this.rolled = day;
+    this.meta.set("rolled_through", day);
     this.onOrBefore.clear();
   }
 
@@ -216,31 +215,33 @@ export class History {
   }
 
   /**
-   * The tick's share of what has ended, one kind of work a tick so that none adds more than a
-   * few ms to it: closing the ended hours still open, oldest first, up to CLOSE_CHECKS checks'
-   * worth; when an hour is closed, the next tick brings the recent block up to it; the tick
-   * after rolls up a UTC day whose hours are all closed (one a tick), or, with none to roll up,
-   * drops what is past keeping and goes on closing. Readers do not wait on any of it: they add the hour blocks a recent block does not
-   * have yet, and the hours not rolled up. `rollUp` false: not while an older store's days are
-   * being carried over (legacy.ts): they come first. Returns rows written.
+   * One step of the upkeep of what has ended, one kind of work a step so that none takes more
+   * than a few ms (SpaceStore.maintain runs it in a request of its own, after a tick): closing
+   * the ended hours still open, oldest first, up to CLOSE_CHECKS checks' worth; when an hour is
+   * closed, the next step brings the recent block up to it; the step after rolls up a UTC day
+   * whose hours are all closed (ROLL_SLOTS Spaces a step), or, with none to roll up, drops what
+   * is past keeping and goes on closing. Readers do not wait on any of it: they add the hour
+   * blocks a recent block does not have yet, and the hours not rolled up. `rollUp` false: not
+   * while an older store's days are being carried over (legacy.ts): they come first. Returns
+   * rows written (meta rows are the ledger's).
    */
   settle(nowMs: number, rollUp = true): number {
     const current = Math.floor(nowMs / HOUR_MS);
     let written = 0;
-    const recentDue = this.meta<number>("recent_due");
+    const recentDue = this.meta.get<number>("recent_due");
     if (recentDue !== null) {
       written += this.buildRecent(recentDue);
-      written += this.sql.exec("DELETE FROM meta WHERE key = 'recent_due'").rowsWritten;
-      if (rollUp) this.setMeta("roll_up_due", true);
+      this.meta.delete("recent_due");
+      if (rollUp) this.meta.set("roll_up_due", true);
     } else {
       let busy = false;
-      if (rollUp && this.meta<boolean>("roll_up_due") !== null) {
+      if (rollUp && this.meta.get<boolean>("roll_up_due") !== null) {
         const step = this.rollUpStep(current);
         written += step.written;
         busy = step.busy;
         if (!busy) {
           written += this.expire(current);
-          written += this.sql.exec("DELETE FROM meta WHERE key = 'roll_up_due'").rowsWritten;
+          this.meta.delete("roll_up_due");
         }
       }
       // No day to roll up (23 hours in 24): the expiry is a few deletes, so closing goes on.
@@ -252,42 +253,34 @@ export class History {
 
   /** Whether settle() has work waiting: a recent block or a roll-up due, or an ended hour still open. */
   due(nowMs: number): boolean {
-    if (this.meta<number>("recent_due") !== null || this.meta<boolean>("roll_up_due") !== null) return true;
+    if (this.meta.get<number>("recent_due") !== null || this.meta.get<boolean>("roll_up_due") !== null) return true;
     return this.sql.exec("SELECT 1 FROM hours WHERE closed = 0 AND hour < ? LIMIT 1", Math.floor(nowMs / HOUR_MS)).toArray().length > 0;
   }
 
-  /** Closes up to CLOSE_CHECKS checks' worth of the ended hours still open; when one is closed, its recent block is due. */
+  /**
+   * Closes up to CLOSE_CHECKS checks' worth of the oldest ended hour still open; once it is
+   * closed, its recent block is due (the next step), so one hour closes at most per step.
+   */
   private closeSome(current: number): number {
-    let written = 0;
-    let budget = CLOSE_CHECKS;
-    while (budget > 0) {
-      const open = this.sql.exec("SELECT hour FROM hours WHERE closed = 0 AND hour < ? ORDER BY hour LIMIT 1", current).toArray()[0];
-      if (open === undefined) break;
-      const hour = open.hour as number;
-      const block = this.hour(hour)!;
-      const chunks = Math.ceil(block.slots / CHUNK);
-      const progress = this.meta<{ hour: number; chunk: number }>("closing");
-      const from = progress?.hour === hour ? progress.chunk : 0;
-      const rows = ringSince(this.sql, hour * HOUR_MS, this.ring).filter((r) => r.base < (hour + 1) * HOUR_MS);
-      const closed = closeChunks(this.sql, hour, rows, from, chunks, budget, (slot, p50) => block.setP50(slot, p50));
-      written += closed.written;
-      // What the chunks held: one check per Space per tick at most, so about a Space's checks each.
-      budget -= Math.max(1, closed.budgetUsed);
-      const to = closed.next;
-      const done = to >= chunks;
-      written += this.writeHour(hour, done);
-      if (!done) {
-        this.setMeta("closing", { hour, chunk: to });
-        break;
-      }
-      written += this.sql.exec("DELETE FROM meta WHERE key = 'closing'").rowsWritten;
-      this.setMeta("recent_due", hour);
-      break;
+    const open = this.sql.exec("SELECT hour FROM hours WHERE closed = 0 AND hour < ? ORDER BY hour LIMIT 1", current).toArray()[0];
+    if (open === undefined) return 0;
+    const hour = open.hour as number;
+    const block = this.hour(hour)!;
+    const chunks = Math.ceil(block.slots / CHUNK);
+    const progress = this.meta.get<{ hour: number; chunk: number }>("closing");
+    const from = progress?.hour === hour ? progress.chunk : 0;
+    const rows = ringSince(this.sql, hour * HOUR_MS, this.ring).filter((r) => r.base < (hour + 1) * HOUR_MS);
+    const closed = closeChunks(this.sql, hour, rows, from, chunks, CLOSE_CHECKS, (slot, p50) => block.setP50(slot, p50));
+    const done = closed.next >= chunks;
+    const written = closed.written + this.writeHour(hour, done);
+    if (!done) this.meta.set("closing", { hour, chunk: closed.next });
+    else {
+      this.meta.delete("closing");
+      this.meta.set("recent_due", hour);
     }
     return written;
   }
 
-  /** The oldest UTC day whose hours are all closed, as one block (one a tick; after a pause they come a tick each). */
   /**
    * A step of rolling up the oldest UTC day whose hours are all closed: ROLL_SLOTS Spaces a step
    * (a whole day of 5,000 was 35 ms in one), the day block kept in memory until its last slice,
@@ -324,8 +317,7 @@ export class History {
     const written = this.sql.exec("INSERT OR REPLACE INTO day_blocks (day, bars, data) VALUES (?, ?, ?)", day, r.block.toBars(), r.block.toBlob()).rowsWritten;
     this.bars.set(day, r.block.toBars());
     this.dayBlocks.set(day, r.block);
-    this.setMeta("rolled_through", day);
-    this.rolled = day;
+    this.meta.set("rolled_through", day);
     this.onOrBefore.clear();
     return { written, busy: true };
   }
@@ -415,6 +407,8 @@ export class History {
       }
       return t;
     };
+    // The region blocks every slot's latest regions come from (the same for all).
+    const regionSources = (prev === null ? scratch.map((b) => this.regions(b.hour)) : [prev.regions, this.regions(hour)]).filter((r): r is RegionBlock => r !== null);
     for (let slot = 0; slot < slots; slot++) {
       const c = block.counts(slot);
       const now = { up: c?.[0] ?? 0, total: c?.[1] ?? 0, lat_sum: c?.[2] ?? 0, lat_n: c?.[3] ?? 0 };
@@ -439,10 +433,7 @@ export class History {
         x = { w23: { up: w.up, total: w.total }, today: sum(scratch, slot, dayStart, hour), prev: sum(scratch, slot, dayStart - 24, dayStart - 1), last };
       }
       next.set(slot, x);
-      for (const r of [prev?.regions ?? null, ...(prev === null ? scratch.map((b) => this.regions(b.hour)) : [this.regions(hour)])]) {
-        if (r === null) continue;
-        for (const [name, latest] of Object.entries(r.get(slot))) regions.add(slot, name, latest);
-      }
+      for (const r of regionSources) for (const [name, latest] of Object.entries(r.get(slot))) regions.add(slot, name, latest);
     }
     const hasRegions = regions.names.length > 0;
     let written = this.sql.exec("INSERT OR REPLACE INTO recent (hour, data, regions, region_names) VALUES (?, ?, ?, ?)", hour, next.toBlob(), hasRegions ? regions.toBlob() : null, hasRegions ? JSON.stringify(regions.names) : null).rowsWritten;
@@ -489,7 +480,7 @@ export class History {
     return this.onOrBefore.get(day)!;
   }
 
-  /** The hours in [from, to] not yet in a day block. */
+  /** The first hour not yet in a day block. */
   private unrolledFrom(): number {
     const rolled = this.rolledThrough();
     return rolled === null ? 0 : (rolled + 1) * 24;

@@ -206,7 +206,7 @@ export class SpaceLedger {
       sql.exec("UPDATE spaces SET slot = pos, added = 0, crit = COALESCE(config ->> '$.critical', 0) WHERE slot IS NULL");
       sql.exec(`UPDATE spaces SET rank = COALESCE((SELECT CASE st.state ${Object.entries(RANKS).map(([k, v]) => `WHEN '${k}' THEN ${v}`).join(" ")} ELSE 3 END FROM state st WHERE st.id = spaces.id), 3)`);
     }
-    this.history = new History(sql);
+    this.history = new History(sql, { get: <T>(key: string) => this.getMeta<T>(key), set: (key, value) => this.setMeta(key, value), delete: (key) => this.deleteMeta(key) });
     this.legacy = legacyLeft(sql);
   }
 
