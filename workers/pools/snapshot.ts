@@ -62,7 +62,7 @@ export interface SnapshotFilter {
  * `view` at most so many hosts and workers, stale ones first, and the GPUs of the hosts shown
  * (the pages), or of every host (`gpus: "all"`: /metrics, which shows no host or worker).
  */
-export type SnapshotShape = { page: { offset: number; limit: number } } | { view: { hosts: number; workers: number; gpus: "shown" | "all" } };
+export type SnapshotShape = { page: { offset: number; limit: number } } | { view: PoolView };
 
 const ALL: SnapshotShape = { page: { offset: 0, limit: Infinity } };
 
